@@ -1,0 +1,91 @@
+//! The relay: the native half of the socket playground.
+//!
+//! A browser page cannot open a TCP socket. The relay can: it serves the
+//! playground's page, accepts a WebSocket from it, and carries out each
+//! socket call the page asks for on a real kernel socket, answering with the
+//! real result. Beside it run the lesson servers, real TCP servers for the
+//! learner to talk to, starting with the tutorial's threaded Hello server.
+//!
+//! See `ARCHITECTURE.md` at the repository's root for a map of the code.
+
+mod app;
+pub mod config;
+mod lessons;
+mod session;
+mod site;
+mod ws;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use protocol::{LessonServer, ServerInfo};
+use tokio::net::TcpListener;
+
+use app::AppState;
+pub use config::Config;
+use lessons::log::LogBus;
+
+/// A relay whose ports are bound, ready to serve.
+pub struct Relay {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Why the relay could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "cannot listen on {addr}: port {port} is already in use. One socket per port: stop the program that holds it, or choose another port with {flag}",
+        port = addr.port()
+    )]
+    PortInUse { addr: SocketAddr, flag: &'static str },
+    #[error("cannot listen on {addr} ({flag}): {source}")]
+    Bind { addr: SocketAddr, flag: &'static str, source: io::Error },
+}
+
+impl StartError {
+    fn new(addr: SocketAddr, flag: &'static str, source: io::Error) -> Self {
+        match source.kind() {
+            io::ErrorKind::AddrInUse => StartError::PortInUse { addr, flag },
+            _ => StartError::Bind { addr, flag, source },
+        }
+    }
+}
+
+impl Relay {
+    /// Binds the playground's port and starts the lesson servers.
+    pub async fn bind(config: &Config) -> Result<Relay, StartError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|error| StartError::new(config.listen, "--listen", error))?;
+        let log = LogBus::default();
+        let hello = lessons::hello::start(config.hello, config.hello_delay(), log.clone())
+            .map_err(|error| StartError::new(config.hello, "--hello", error))?;
+        let servers = [ServerInfo { name: LessonServer::Hello, addr: hello, delay_ms: config.hello_delay }];
+        let state = AppState { limits: Arc::new(config.limits.clone()), servers: Arc::new(servers), log };
+        Ok(Relay { listener, state })
+    }
+
+    /// Where the playground is served.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Where the lesson servers listen.
+    pub fn servers(&self) -> &[ServerInfo] {
+        &self.state.servers
+    }
+
+    /// The web application, for serving or for calling directly in tests.
+    pub fn router(&self) -> axum::Router {
+        app::router(self.state.clone())
+    }
+
+    /// Serves until `shutdown` completes.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let router = self.router();
+        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await
+    }
+}

@@ -1,0 +1,59 @@
+//! `relay`: serves the socket playground. Run `relay --help` for its options.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use relay::{Config, Relay};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    let filter = match EnvFilter::try_new(&config.log_level) {
+        Ok(filter) => filter,
+        Err(error) => {
+            eprintln!("relay: --log-level {:?} is not a log filter: {error}", config.log_level);
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let relay = match Relay::bind(&config).await {
+        Ok(relay) => relay,
+        Err(error) => {
+            eprintln!("relay: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Socket Playground: http://{}/", relay.http_addr());
+    for server in relay.servers() {
+        println!("{:?} server: {}", server.name, server.addr);
+    }
+    match relay.serve(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("relay: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Completes on Ctrl+C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down");
+}

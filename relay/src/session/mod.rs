@@ -1,0 +1,233 @@
+//! One page's session: its socket calls, made for real.
+//!
+//! Each WebSocket connection is one session. The session reads the page's
+//! requests one by one and answers each: `socket` makes a real kernel socket,
+//! `connect` resolves and connects it, `send` and `recv` go to the
+//! connection's [reader and writer tasks](connection), `close` closes it.
+//! Slow work (a `connect`, a `recv` waiting for data) runs in its own task, so
+//! the session stays free to take the next request; every task answers
+//! through the [`Outbox`].
+//!
+//! When the page goes away, the session ends and everything it opened is
+//! closed: every task watches the session's cancellation token.
+
+mod connect;
+mod connection;
+mod oserror;
+mod outbox;
+mod sockets;
+mod watch;
+
+use std::collections::HashSet;
+
+use axum::extract::ws::{Message, WebSocket};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::stream::SplitStream;
+use protocol::{DecodeError, ErrorInfo, Frame, LessonServer, Op, RelayMessage, Request, RequestId, SocketId};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+use crate::app::AppState;
+use connect::Dial;
+use connection::{Connection, ReadJob, WriteJob};
+use oserror::EBADF;
+use outbox::Outbox;
+use sockets::{Attempt, Sockets, State};
+
+/// Serves one page until it goes away.
+pub async fn run(websocket: WebSocket, app: AppState) {
+    let (sink, incoming) = websocket.split();
+    let (out, _writer) = Outbox::start(sink);
+    let mut session = Session::new(app, out);
+    session.serve(incoming).await;
+}
+
+/// A finished `connect`, reported back to the session by its task.
+struct Dialed {
+    re: RequestId,
+    socket: SocketId,
+    outcome: Result<TcpStream, ErrorInfo>,
+}
+
+struct Session {
+    app: AppState,
+    out: Outbox,
+    sockets: Sockets,
+    watching: HashSet<LessonServer>,
+    /// The parent of every task's token; cancelled when the session is dropped.
+    cancel: CancellationToken,
+    _stop_all: DropGuard,
+    /// Connect tasks report here when they finish.
+    dialed_tx: mpsc::UnboundedSender<Dialed>,
+    dialed_rx: mpsc::UnboundedReceiver<Dialed>,
+}
+
+impl Session {
+    fn new(app: AppState, out: Outbox) -> Self {
+        let cancel = CancellationToken::new();
+        let (dialed_tx, dialed_rx) = mpsc::unbounded_channel();
+        Session {
+            sockets: Sockets::new(app.limits.max_sockets),
+            app,
+            out,
+            watching: HashSet::new(),
+            _stop_all: cancel.clone().drop_guard(),
+            cancel,
+            dialed_tx,
+            dialed_rx,
+        }
+    }
+
+    async fn serve(&mut self, mut incoming: SplitStream<WebSocket>) {
+        let welcome = RelayMessage::Welcome {
+            relay: format!("relay {}", env!("CARGO_PKG_VERSION")),
+            servers: self.app.servers.to_vec(),
+        };
+        self.out.send(welcome).await;
+        loop {
+            tokio::select! {
+                message = incoming.next() => match message {
+                    Some(Ok(Message::Text(text))) => self.on_frame(Frame::decode_text(&text)).await,
+                    Some(Ok(Message::Binary(bytes))) => self.on_frame(Frame::decode_binary(bytes)).await,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Close(_))) | None => return,
+                    Some(Err(error)) => {
+                        tracing::debug!("session ends: {error}");
+                        return;
+                    }
+                },
+                Some(dialed) = self.dialed_rx.recv() => self.on_dialed(dialed).await,
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, frame: Result<Frame<Request>, DecodeError>) {
+        match frame {
+            Ok(Frame { message: Request { id, op }, payload }) => {
+                let socket = op.socket();
+                if let Err(error) = self.handle(id, op, payload).await {
+                    self.out.error(Some(id), socket, error).await;
+                }
+            }
+            Err(error) => {
+                let re = error.request_id();
+                self.out.error(re, None, ErrorInfo::protocol(error.to_string())).await;
+            }
+        }
+    }
+
+    /// Carries out one request. Quick ones are answered here; slow ones are
+    /// handed to a task that answers when done.
+    async fn handle(&mut self, re: RequestId, op: Op, payload: Bytes) -> Result<(), ErrorInfo> {
+        match op {
+            Op::Socket { family } => {
+                let socket = self.sockets.create(family)?;
+                self.out.send(RelayMessage::Created { re, socket, family }).await;
+            }
+            Op::Connect { socket, host, port } => self.connect(re, socket, host, port)?,
+            Op::Send { socket } => {
+                self.check_size("send", payload.len())?;
+                let connection = self.sockets.connection(socket, Attempt::Send(&payload))?;
+                connection.write(WriteJob { re, data: payload })?;
+            }
+            Op::Recv { socket, max } => {
+                self.read(ReadJob { re, max: max as usize, until_closed: false }, socket)?
+            }
+            Op::RecvAll { socket, max } => {
+                if max == 0 {
+                    return Err(ErrorInfo::protocol("recv_all needs a `max` of at least 1 byte per read"));
+                }
+                self.read(ReadJob { re, max: max as usize, until_closed: true }, socket)?;
+            }
+            Op::Close { socket } => match self.sockets.remove(socket)? {
+                State::Connected(connection) => connection.close(re, self.out.clone()),
+                // A socket that never connected just goes; a connect under way is
+                // cancelled and answered with EBADF when its task notices.
+                State::Created { .. } | State::Connecting { .. } => {
+                    self.out.send(RelayMessage::Closed { re, socket }).await;
+                }
+            },
+            Op::Watch { server } => self.watch(re, server).await,
+        }
+        Ok(())
+    }
+
+    fn read(&self, job: ReadJob, socket: SocketId) -> Result<(), ErrorInfo> {
+        self.check_size("recv", job.max)?;
+        self.sockets.connection(socket, Attempt::Recv)?.read(job)
+    }
+
+    fn check_size(&self, what: &str, bytes: usize) -> Result<(), ErrorInfo> {
+        let limit = self.app.limits.max_payload as usize;
+        if bytes > limit {
+            return Err(ErrorInfo::limit(format!(
+                "{what} of {bytes} bytes is over this relay's limit of {limit} bytes per call"
+            )));
+        }
+        Ok(())
+    }
+
+    fn connect(&mut self, re: RequestId, socket: SocketId, host: String, port: u16) -> Result<(), ErrorInfo> {
+        check_host(&host)?;
+        let cancel = self.cancel.child_token();
+        let (family, tcp) = self.sockets.begin_connect(socket, cancel.clone())?;
+        let dial = Dial { re, socket, family, host, port };
+        let (out, done, limit) =
+            (self.out.clone(), self.dialed_tx.clone(), self.app.limits.connect_timeout());
+        tokio::spawn(async move {
+            let outcome = tokio::select! {
+                () = cancel.cancelled() => Err(oserror::errno(EBADF)),
+                outcome = dial.run(tcp, &out, limit) => outcome,
+            };
+            let _ = done.send(Dialed { re, socket, outcome });
+        });
+        Ok(())
+    }
+
+    async fn on_dialed(&mut self, Dialed { re, socket, outcome }: Dialed) {
+        if !self.sockets.is_connecting(socket) {
+            // Closed while connecting; a stream that got through is dropped, which closes it.
+            self.out.error(Some(re), Some(socket), oserror::errno(EBADF)).await;
+            return;
+        }
+        let (idle, out, cancel) =
+            (self.app.limits.idle_timeout(), self.out.clone(), self.cancel.child_token());
+        let connection = outcome.and_then(|stream| {
+            Connection::start(stream, socket, out, idle, cancel)
+                .map_err(|error| oserror::python_error(&error))
+        });
+        match connection {
+            Ok(connection) => {
+                let (local, peer) = (connection.local, connection.peer);
+                self.sockets.connected(socket, connection);
+                self.out.send(RelayMessage::Connected { re, socket, local, peer }).await;
+            }
+            Err(error) => {
+                self.sockets.connect_failed(socket);
+                self.out.error(Some(re), Some(socket), error).await;
+            }
+        }
+    }
+
+    async fn watch(&mut self, re: RequestId, server: LessonServer) {
+        let info = self.app.server(server);
+        let entries = self.watching.insert(server).then(|| self.app.log.subscribe());
+        self.out.send(RelayMessage::Watching { re, server: info }).await;
+        if let Some(entries) = entries {
+            tokio::spawn(watch::forward(server, entries, self.out.clone(), self.cancel.clone()));
+        }
+    }
+}
+
+/// Refuses host names that no resolver could take.
+fn check_host(host: &str) -> Result<(), ErrorInfo> {
+    let usable =
+        !host.is_empty() && host.len() <= 253 && !host.chars().any(|c| c.is_control() || c.is_whitespace());
+    if usable {
+        Ok(())
+    } else {
+        Err(ErrorInfo::protocol(format!("{host:?} is not a host name or an IP address")))
+    }
+}

@@ -1,0 +1,44 @@
+//! The playground's files, embedded in the relay's binary.
+//!
+//! `cargo xtask build-web` builds the front end (`web/` and `www/`) with Trunk
+//! into `relay/site/`, which is committed. This module embeds that folder at
+//! compile time, so `cargo run -p relay` serves the page with stable Rust
+//! alone: no wasm target, no Trunk. Each file is sent with an `ETag` (its
+//! SHA-256) so a browser revalidates instead of using a stale copy.
+
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "site/"]
+#[exclude = "BUILD-STAMP"]
+struct Site;
+
+/// Sends the embedded file for the request's path (`/` is `index.html`).
+pub async fn serve(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    let path = match uri.path().trim_start_matches('/') {
+        "" => "index.html",
+        path => path,
+    };
+    let Some(file) = Site::get(path) else {
+        return (StatusCode::NOT_FOUND, format!("no file at /{path}")).into_response();
+    };
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+    let cached = headers.get(header::IF_NONE_MATCH).is_some_and(|tag| tag.as_bytes() == etag.as_bytes());
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'".to_owned()),
+    ];
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let content_type = file.metadata.mimetype().to_owned();
+    (common, [(header::CONTENT_TYPE, content_type)], file.data).into_response()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

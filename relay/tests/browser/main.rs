@@ -1,0 +1,7 @@
+//! End-to-end: headless Chromium opens the page a real `relay` process
+//! serves, and clicks through the lessons as a learner would.
+//!
+//! Run with `cargo xtask test-browser` (it installs Chromium and ChromeDriver).
+
+mod harness;
+mod hello;

@@ -1,0 +1,66 @@
+//! `recv_all`: receiving until the peer closes, streamed chunk by chunk.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpListener;
+
+use common::{Page, TestRelay};
+use protocol::{Op, RelayMessage};
+
+/// A TCP server that sends `data` in pieces to its first client, then closes.
+fn one_shot_server(data: Vec<u8>) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut client, _) = listener.accept().unwrap();
+        for piece in data.chunks(7000) {
+            client.write_all(piece).unwrap();
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn recv_all_streams_every_byte_and_counts_the_reads() {
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let server = one_shot_server(data.clone());
+    let relay = TestRelay::start(&[]).await;
+    let mut page = Page::open(&relay).await;
+    let s = page.socket().await;
+    page.connect(s, server).await;
+
+    let re = page.request(Op::RecvAll { socket: s, max: 1024 }, b"").await;
+    let (mut received, mut chunk_count) = (Vec::new(), 0u64);
+    let (chunks, bytes) = loop {
+        let answer = page.about(re).await;
+        match answer.message {
+            RelayMessage::Chunk { .. } => {
+                assert!(
+                    !answer.payload.is_empty() && answer.payload.len() <= 1024,
+                    "{}",
+                    answer.payload.len()
+                );
+                received.extend_from_slice(&answer.payload);
+                chunk_count += 1;
+            }
+            RelayMessage::Drained { chunks, bytes, .. } => break (chunks, bytes),
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(received, data, "every byte, in order");
+    assert_eq!(chunks, chunk_count, "one chunk message per read");
+    assert_eq!(bytes, data.len() as u64);
+    assert!(chunk_count >= 293, "1024-byte reads of 300000 bytes: {chunk_count}");
+    page.close(s).await;
+}
+
+#[tokio::test]
+async fn recv_all_needs_room_for_at_least_one_byte() {
+    let relay = TestRelay::start(&[]).await;
+    let mut page = Page::open(&relay).await;
+    let s = page.socket().await;
+    page.connect(s, relay.hello).await;
+    let (kind, _, _) = page.fails(Op::RecvAll { socket: s, max: 0 }, b"").await;
+    assert_eq!(kind, protocol::ErrorKind::ProtocolError);
+}

@@ -1,0 +1,22 @@
+//! The playground's front end, compiled to WebAssembly.
+//!
+//! The page cannot open TCP sockets, so it asks the relay to, over one
+//! WebSocket ([`bridge`]), and shows the learner every call, every answer
+//! and every byte. The first lesson is the tutorial's Hello server
+//! ([`hello`]). Text for people comes from [`i18n`], in English and Chinese;
+//! bytes are shown by [`bytes_view`].
+
+pub mod app;
+pub mod bridge;
+pub mod bytes_view;
+pub mod dom;
+pub mod hello;
+pub mod i18n;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs when the module loads: builds the page.
+#[wasm_bindgen(start)]
+pub fn start() {
+    app::App::mount();
+}

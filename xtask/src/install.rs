@@ -1,0 +1,121 @@
+//! Installs what the build and the tests need, and only what is missing:
+//! each tool is checked first (its version, where that matters), so a
+//! machine that has everything spends seconds here, not minutes.
+//!
+//! * Debian packages: Chromium and ChromeDriver for the browser tests, `nc`
+//!   for a test of the Hello server, and the Debian wasm route's compiler
+//!   when rustup cannot add the wasm target (see `wasm`).
+//! * Cargo tools: `wasm-bindgen-cli` at exactly the version of the
+//!   `wasm-bindgen` crate in Cargo.lock, and Trunk.
+
+use std::path::Path;
+
+use crate::Result;
+use crate::cmd;
+use crate::wasm::Route;
+
+/// Trunk's version: 0.22 needs a newer rustc than this project's stable.
+pub const TRUNK_VERSION: &str = "0.21.14";
+
+/// Debian packages every run of the tests needs.
+const TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "netcat-openbsd"];
+
+/// Everything `cargo xtask ci` needs; returns the wasm route to build with.
+pub fn everything(root: &Path) -> Result<Route> {
+    let route = Route::choose()?;
+    let mut packages = TEST_PACKAGES.to_vec();
+    packages.extend_from_slice(route.packages());
+    debian_packages(&packages)?;
+    cargo_tools(root)?;
+    Ok(route)
+}
+
+/// What `cargo xtask build-web` needs.
+pub fn for_web_build(root: &Path) -> Result<Route> {
+    let route = Route::choose()?;
+    debian_packages(route.packages())?;
+    cargo_tools(root)?;
+    Ok(route)
+}
+
+/// What `cargo xtask test-wasm` needs.
+pub fn for_wasm_tests(root: &Path) -> Result<Route> {
+    let route = Route::choose()?;
+    let mut packages = vec!["chromium", "chromium-driver"];
+    packages.extend_from_slice(route.packages());
+    debian_packages(&packages)?;
+    cargo_tools(root)?;
+    Ok(route)
+}
+
+/// What `cargo xtask test-browser` needs.
+pub fn for_browser_tests() -> Result {
+    debian_packages(&TEST_PACKAGES)
+}
+
+fn cargo_tools(root: &Path) -> Result {
+    let bindgen = wasm_bindgen_version(root)?;
+    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen)?;
+    cargo_tool("trunk", "trunk", TRUNK_VERSION)
+}
+
+/// Installs the Debian packages that are not installed yet.
+fn debian_packages(packages: &[&str]) -> Result {
+    let missing: Vec<&str> = packages.iter().copied().filter(|package| !installed(package)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("Installing Debian packages: {}", missing.join(" "));
+    let root = cmd::output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    let (program, prefix): (&str, &[&str]) =
+        if root { ("apt-get", &[]) } else { ("sudo", &["-n", "apt-get"]) };
+    let env = [("DEBIAN_FRONTEND".to_owned(), "noninteractive".to_owned())];
+    let apt = |args: &[&str]| {
+        let args: Vec<&str> = prefix.iter().chain(args).copied().collect();
+        cmd::run(cmd::command(program, &args, Path::new("/"), &env))
+    };
+    apt(&["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q"];
+    install.extend(&missing);
+    apt(&install).map_err(|error| format!("{error}: install {} as root, then run again", missing.join(" ")))
+}
+
+fn installed(package: &str) -> bool {
+    cmd::output("dpkg-query", &["-W", "-f=${Status}", package])
+        .is_some_and(|status| status.ends_with(" ok installed"))
+}
+
+/// Installs `krate` with cargo unless `binary --version` already reports `version`.
+fn cargo_tool(binary: &str, krate: &str, version: &str) -> Result {
+    let reported = cmd::output(binary, &["--version"]).unwrap_or_default();
+    if reported.split_whitespace().nth(1) == Some(version) {
+        return Ok(());
+    }
+    println!("Installing {krate} {version} (this takes minutes on two cores)…");
+    let locked = ["install", krate, "--version", version, "--locked"];
+    let run = |args: &[&str]| cmd::run(cmd::command("cargo", args, Path::new("/"), &[]));
+    // A crate's own lock file may name a version the registry mirror lacks;
+    // then the newest compatible versions will do.
+    run(&locked).or_else(|_| run(&locked[..4]))
+}
+
+/// The version of the `wasm-bindgen` crate in Cargo.lock, which the CLI must equal.
+pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Lock {
+        package: Vec<Package>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Package {
+        name: String,
+        version: String,
+    }
+    let text =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|error| format!("Cargo.lock: {error}"))?;
+    let lock: Lock = toml::from_str(&text).map_err(|error| format!("Cargo.lock: {error}"))?;
+    lock.package
+        .into_iter()
+        .find(|package| package.name == "wasm-bindgen")
+        .map(|package| package.version)
+        .ok_or_else(|| "Cargo.lock has no wasm-bindgen".to_owned())
+}
