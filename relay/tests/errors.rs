@@ -68,9 +68,7 @@ async fn calls_on_a_socket_that_is_not_connected_fail_as_the_kernel_says() {
 #[tokio::test]
 async fn a_closed_socket_is_a_bad_file_descriptor() {
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     page.close(s).await;
     for op in [Op::Send { socket: s }, Op::Recv { socket: s, max: 10 }, Op::Close { socket: s }] {
         let (kind, errno, message) = page.fails(op, b"x").await;
@@ -84,9 +82,7 @@ async fn a_closed_socket_is_a_bad_file_descriptor() {
 #[tokio::test]
 async fn connecting_twice_is_eisconn() {
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     let op = Op::Connect { socket: s, host: "127.0.0.1".into(), port: relay.hello.port() };
     let (kind, errno, _) = page.fails(op, b"").await;
     assert_eq!((kind, errno), (ErrorKind::OSError, Some(106)));
@@ -95,9 +91,7 @@ async fn connecting_twice_is_eisconn() {
 #[tokio::test]
 async fn close_answers_a_recv_that_was_waiting() {
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     assert_eq!(page.recv(s, 1024).await, "Welcome!");
     // The server says nothing more until we speak: this recv waits.
     let waiting = page.request(Op::Recv { socket: s, max: 1024 }, b"").await;
@@ -144,9 +138,7 @@ async fn malformed_requests_get_protocol_errors_and_the_session_goes_on() {
 #[tokio::test]
 async fn limits_answer_with_limit_errors() {
     let relay = TestRelay::start(&["--max-payload", "1000", "--max-sockets", "2"]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     let (kind, _, message) = page.fails(Op::Send { socket: s }, &[b'x'; 1001]).await;
     assert_eq!(kind, ErrorKind::LimitError);
     assert!(message.contains("1001 bytes"), "{message}");

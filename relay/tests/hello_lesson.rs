@@ -64,9 +64,7 @@ async fn the_whole_hello_flow_has_the_exact_bytes() {
 #[tokio::test]
 async fn all_256_byte_values_round_trip() {
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     assert_eq!(page.recv(s, 1024).await, "Welcome!");
 
     let every_byte: Vec<u8> = (0..=255).collect();

@@ -58,9 +58,7 @@ async fn recv_all_streams_every_byte_and_counts_the_reads() {
 #[tokio::test]
 async fn recv_all_needs_room_for_at_least_one_byte() {
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, relay.hello).await;
+    let (mut page, s) = Page::connected_to_hello(&relay).await;
     let (kind, _, _) = page.fails(Op::RecvAll { socket: s, max: 0 }, b"").await;
     assert_eq!(kind, protocol::ErrorKind::ProtocolError);
 }

@@ -23,6 +23,23 @@ fn tutorial_transcript() -> Vec<(String, String)> {
     expected.into_iter().map(|(class, bytes)| (class.to_owned(), bytes)).collect()
 }
 
+/// A relay, and a browser showing its page in `lang`, connected to it.
+async fn lesson_page(lang: &str, connected_text: &str) -> (RelayProcess, Browser) {
+    let relay = RelayProcess::start(&[]);
+    let browser = Browser::start().await;
+    browser.open(&relay.url(&format!("?lang={lang}")), connected_text).await;
+    (relay, browser)
+}
+
+/// Runs each step by its button, waiting for each answer.
+async fn run_steps(browser: &Browser, steps: std::ops::Range<usize>) {
+    for step in steps {
+        browser.click(&format!("#step-{step}")).await;
+        let item = format!("#hello-steps > li:nth-child({})", step + 1);
+        browser.wait_for_text(&item, |text| !text.contains("waiting")).await;
+    }
+}
+
 /// The client's local port, from the 4-tuple the page shows.
 async fn local_port(browser: &Browser) -> u16 {
     let tuple = browser.wait_for_text("#hello-tuple", |text| text.contains("⇄")).await;
@@ -32,9 +49,7 @@ async fn local_port(browser: &Browser) -> u16 {
 
 #[tokio::test]
 async fn run_all_plays_the_tutorials_conversation() {
-    let relay = RelayProcess::start(&[]);
-    let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en"), "Connected").await;
+    let (_relay, browser) = lesson_page("en", "Connected").await;
 
     browser.click("#run-all").await;
     browser.wait_for_text("#hello-notice", |text| text.contains("Done")).await;
@@ -58,23 +73,14 @@ async fn run_all_plays_the_tutorials_conversation() {
 
 #[tokio::test]
 async fn step_by_step_with_a_message_of_ones_own() {
-    let relay = RelayProcess::start(&[]);
-    let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en"), "Connected").await;
+    let (_relay, browser) = lesson_page("en", "Connected").await;
 
     // Only the next step can run.
     let disabled = browser.script("return document.querySelector('#step-1').disabled").await;
     assert_eq!(disabled, Value::Bool(true));
 
     browser.type_into("#text-3", "Zoë").await;
-    for step in 0..3 {
-        browser.click(&format!("#step-{step}")).await;
-        browser
-            .wait_for_text(&format!("#hello-steps > li:nth-child({})", step + 1), |text| {
-                !text.contains("waiting")
-            })
-            .await;
-    }
+    run_steps(&browser, 0..3).await;
     browser
         .wait_for_text("#hello-steps > li:nth-child(3) .result", |text| text.contains("b'Welcome!'"))
         .await;
@@ -94,10 +100,8 @@ async fn step_by_step_with_a_message_of_ones_own() {
 
 #[tokio::test]
 async fn a_refused_connection_is_shown_and_can_be_retried() {
-    let relay = RelayProcess::start(&[]);
+    let (relay, browser) = lesson_page("en", "Connected").await;
     let nobody = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en"), "Connected").await;
 
     browser.type_into("#port-1", &nobody.to_string()).await;
     browser.click("#step-0").await;
@@ -118,9 +122,7 @@ async fn a_refused_connection_is_shown_and_can_be_retried() {
 
 #[tokio::test]
 async fn the_lesson_in_chinese_and_the_language_switch() {
-    let relay = RelayProcess::start(&[]);
-    let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=zh"), "已连接").await;
+    let (_relay, browser) = lesson_page("zh", "已连接").await;
     assert_eq!(browser.texts("h1").await, ["Socket 演练场"]);
     assert_eq!(browser.script("return document.documentElement.lang").await, Value::from("zh-CN"));
 
@@ -143,17 +145,8 @@ async fn the_lesson_in_chinese_and_the_language_switch() {
 
 #[tokio::test]
 async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
-    let mut relay = RelayProcess::start(&[]);
-    let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en"), "Connected").await;
-    for step in 0..3 {
-        browser.click(&format!("#step-{step}")).await;
-        browser
-            .wait_for_text(&format!("#hello-steps > li:nth-child({})", step + 1), |text| {
-                !text.contains("waiting")
-            })
-            .await;
-    }
+    let (mut relay, browser) = lesson_page("en", "Connected").await;
+    run_steps(&browser, 0..3).await;
 
     relay.stop();
     browser.wait_for_text("#relay-status", |text| text.contains("The relay is gone")).await;

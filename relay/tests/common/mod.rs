@@ -72,6 +72,14 @@ impl Page {
         page
     }
 
+    /// Opens a session with a socket connected to the relay's Hello server.
+    pub async fn connected_to_hello(relay: &TestRelay) -> (Page, SocketId) {
+        let mut page = Page::open(relay).await;
+        let socket = page.socket().await;
+        page.connect(socket, relay.hello).await;
+        (page, socket)
+    }
+
     /// Sends a request; returns its id.
     pub async fn request(&mut self, op: Op, payload: &[u8]) -> RequestId {
         let id = self.next_id;
