@@ -2,9 +2,10 @@
 //! each tool is checked first (its version, where that matters), so a
 //! machine that has everything spends seconds here, not minutes.
 //!
-//! * Debian packages: Chromium and ChromeDriver for the browser tests, `nc`
-//!   for a test of the Hello server, and the Debian wasm route's compiler
-//!   when rustup cannot add the wasm target (see `wasm`).
+//! * Debian packages: Chromium and ChromeDriver for the browser tests (and a
+//!   Chinese font for their screenshots), `nc` for a test of the Hello
+//!   server, and the Debian wasm route's compiler when rustup cannot add the
+//!   wasm target (see `wasm`).
 //! * Cargo tools: `wasm-bindgen-cli` at exactly the version of the
 //!   `wasm-bindgen` crate in Cargo.lock, and Trunk.
 
@@ -18,7 +19,7 @@ use crate::wasm::Route;
 pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// Debian packages every run of the tests needs.
-const TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "netcat-openbsd"];
+const TEST_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-wqy-zenhei", "netcat-openbsd"];
 
 /// Everything `cargo xtask ci` needs; returns the wasm route to build with.
 pub fn everything(root: &Path) -> Result<Route> {

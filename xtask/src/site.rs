@@ -29,10 +29,15 @@ pub fn build(root: &Path) -> Result {
 }
 
 /// Runs Trunk into `target/trunk-dist`; reports the sizes a browser downloads.
+///
+/// Not `--offline`: Trunk would pass it to cargo, which on the Debian route
+/// must still download the standard library's own dependencies on a fresh
+/// machine. Trunk uses the `wasm-bindgen` on PATH (installed at the right
+/// version) without downloading anything, and wasm-opt is off in index.html.
 pub fn trunk_build(root: &Path, route: Route) -> Result<PathBuf> {
     let dist = root.join("target").join("trunk-dist");
     let dist_arg = dist.display().to_string();
-    let args = ["build", "--release", "--offline", "--dist", &dist_arg];
+    let args = ["build", "--release", "--dist", &dist_arg];
     cmd::run(cmd::command("trunk", &args, root, &route.env(root)))?;
     report_sizes(&dist)?;
     Ok(dist)

@@ -89,7 +89,7 @@ impl Browser {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1700",
             ],
         });
         let mut capabilities = serde_json::Map::new();
@@ -153,6 +153,15 @@ impl Browser {
         let script = format!("return [...document.querySelectorAll({css:?})].map(e => e.textContent)");
         let value = self.script(&script).await;
         serde_json::from_value(value).unwrap()
+    }
+
+    /// Saves what the page looks like to `artifacts/screenshots/<name>.png`
+    /// (git ignores `artifacts/`), for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
     }
 
     /// Ends the WebDriver session, which closes Chromium, then ChromeDriver.

@@ -68,6 +68,7 @@ async fn run_all_plays_the_tutorials_conversation() {
     assert!(log.iter().any(|line| line.ends_with("sock.recv(1024) → b'Tracy'")), "{log:?}");
     assert!(log.iter().any(|line| line.ends_with("sock.send(b'Hello,Sarah!')")), "{log:?}");
     assert!(log.last().unwrap().ends_with(&format!("Connection from 127.0.0.1:{port} closed.")), "{log:?}");
+    browser.screenshot("hello-en").await;
     browser.close().await;
 }
 
@@ -131,6 +132,7 @@ async fn the_lesson_in_chinese_and_the_language_switch() {
     let directions = browser.texts("#hello-transcript .direction").await;
     assert_eq!(directions.first().map(String::as_str), Some("服务器 → 客户端"));
     assert_eq!(transcript(&browser).await, tutorial_transcript());
+    browser.screenshot("hello-zh").await;
 
     browser.click("#language").await;
     assert_eq!(browser.texts("h1").await, ["Socket Playground"]);
