@@ -169,3 +169,20 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
     assert_eq!(transcript(&browser).await, tutorial_transcript());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_double_click_runs_a_step_once() {
+    let (_relay, browser) = lesson_page("en", "Connected").await;
+    // Two clicks before the page can redraw (and disable) the button.
+    browser.script("const b = document.querySelector('#step-0'); b.click(); b.click(); return null").await;
+    let result =
+        browser.wait_for_text("#hello-steps > li:nth-child(1)", |text| text.contains("created")).await;
+    assert!(result.contains("socket 1 created"), "{result}");
+    // Had the second click run too, the relay would have made socket 2; the next socket() shows which it was.
+    browser.click("#reset").await;
+    browser.click("#step-0").await;
+    let again =
+        browser.wait_for_text("#hello-steps > li:nth-child(1)", |text| text.contains("created")).await;
+    assert!(again.contains("socket 2 created"), "one socket before this one: {again}");
+    browser.close().await;
+}

@@ -12,12 +12,14 @@ use super::plan::{Call, Outcome, StepState, parse_port};
 use crate::app::App;
 use crate::bridge::{CallError, Incoming};
 
-/// Runs step `index` if it is the next one; returns whether it succeeded.
+/// Runs step `index` if it is the next one and no step is running (a
+/// double click must not send twice); returns whether it succeeded.
 pub async fn step(app: &Rc<App>, index: usize) -> bool {
     let (call, socket, generation) = {
         let mut lesson = app.hello.borrow_mut();
+        let busy = lesson.busy;
         let Some(plan) = &mut lesson.plan else { return false };
-        if plan.next() != Some(index) {
+        if busy || plan.next() != Some(index) {
             return false;
         }
         plan.steps[index].state = StepState::Running;
