@@ -23,11 +23,12 @@ fn tutorial_transcript() -> Vec<(String, String)> {
     expected.into_iter().map(|(class, bytes)| (class.to_owned(), bytes)).collect()
 }
 
-/// A relay, and a browser showing its page in `lang`, connected to it.
-async fn lesson_page(lang: &str, connected_text: &str) -> (RelayProcess, Browser) {
+/// A relay, and a browser showing its page in `lang` ("en" or "zh"), connected to it.
+async fn lesson_page(lang: &str) -> (RelayProcess, Browser) {
+    let connected = if lang == "zh" { "已连接" } else { "Connected" };
     let relay = RelayProcess::start(&[]);
     let browser = Browser::start().await;
-    browser.open(&relay.url(&format!("?lang={lang}")), connected_text).await;
+    browser.open(&relay.url(&format!("?lang={lang}")), connected).await;
     (relay, browser)
 }
 
@@ -49,7 +50,7 @@ async fn local_port(browser: &Browser) -> u16 {
 
 #[tokio::test]
 async fn run_all_plays_the_tutorials_conversation() {
-    let (_relay, browser) = lesson_page("en", "Connected").await;
+    let (_relay, browser) = lesson_page("en").await;
 
     browser.click("#run-all").await;
     browser.wait_for_text("#hello-notice", |text| text.contains("Done")).await;
@@ -74,7 +75,7 @@ async fn run_all_plays_the_tutorials_conversation() {
 
 #[tokio::test]
 async fn step_by_step_with_a_message_of_ones_own() {
-    let (_relay, browser) = lesson_page("en", "Connected").await;
+    let (_relay, browser) = lesson_page("en").await;
 
     // Only the next step can run.
     let disabled = browser.script("return document.querySelector('#step-1').disabled").await;
@@ -101,7 +102,7 @@ async fn step_by_step_with_a_message_of_ones_own() {
 
 #[tokio::test]
 async fn a_refused_connection_is_shown_and_can_be_retried() {
-    let (relay, browser) = lesson_page("en", "Connected").await;
+    let (relay, browser) = lesson_page("en").await;
     let nobody = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 
     browser.type_into("#port-1", &nobody.to_string()).await;
@@ -123,7 +124,7 @@ async fn a_refused_connection_is_shown_and_can_be_retried() {
 
 #[tokio::test]
 async fn the_lesson_in_chinese_and_the_language_switch() {
-    let (_relay, browser) = lesson_page("zh", "已连接").await;
+    let (_relay, browser) = lesson_page("zh").await;
     assert_eq!(browser.texts("h1").await, ["Socket 演练场"]);
     assert_eq!(browser.script("return document.documentElement.lang").await, Value::from("zh-CN"));
 
@@ -147,7 +148,7 @@ async fn the_lesson_in_chinese_and_the_language_switch() {
 
 #[tokio::test]
 async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
-    let (mut relay, browser) = lesson_page("en", "Connected").await;
+    let (mut relay, browser) = lesson_page("en").await;
     run_steps(&browser, 0..3).await;
 
     relay.stop();
@@ -172,7 +173,7 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
 
 #[tokio::test]
 async fn a_double_click_runs_a_step_once() {
-    let (_relay, browser) = lesson_page("en", "Connected").await;
+    let (_relay, browser) = lesson_page("en").await;
     // Two clicks before the page can redraw (and disable) the button.
     browser.script("const b = document.querySelector('#step-0'); b.click(); b.click(); return null").await;
     let result =
