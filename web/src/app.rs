@@ -1,26 +1,30 @@
-//! The page: its header, the relay's status, the lesson, and the listeners
-//! that turn clicks and typing into actions.
+//! The page: its header, the relay's status, the lessons, and the
+//! listeners that turn clicks and typing into actions.
 //!
 //! All state lives in [`App`]. Clicks reach one listener on the page, which
-//! reads the `data-action` of the button that was pressed; typing reaches one
-//! listener that reads the input's `data-index` and `data-field`. Messages
+//! reads the `data-action` of the button that was pressed (and the
+//! `data-lesson` of its section); typing reaches one listener that reads the
+//! input's `data-index` and `data-field`. Messages
 //! from the relay arrive as bridge events. Each changes the state and then
 //! redraws the parts of the page that show it.
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell, RefMut};
 use std::rc::Rc;
 
 use protocol::{LessonServer, Op, RelayMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Element, Event, HtmlInputElement};
+use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, UrlSearchParams};
 
 use crate::bridge::{Bridge, BridgeEvent};
 use crate::dom::{self, el, replace};
-use crate::hello::plan::Field;
 use crate::hello::{self, HelloLesson, LogLine};
+use crate::http::{self, HttpLesson};
 use crate::i18n::{Lang, Texts, fill};
+use crate::steps::call::Field;
+use crate::steps::run::{self, Mode};
+use crate::steps::{LessonId, Walkthrough};
 
 /// What the page knows of the relay.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,10 +36,13 @@ pub enum RelayState {
 
 pub struct App {
     lang: Cell<Lang>,
+    /// The lesson on show.
+    lesson: Cell<LessonId>,
     bridge: OnceCell<Bridge>,
     relay: RefCell<RelayState>,
     /// A message from the relay addressed to no call, such as missed log lines.
     notice: RefCell<Option<String>>,
+    pub http: RefCell<HttpLesson>,
     pub hello: RefCell<HelloLesson>,
 }
 
@@ -45,18 +52,18 @@ impl App {
     pub fn mount() {
         let Some(root) = dom::document().get_element_by_id("app") else { return };
         let window = web_sys::window().expect("a browser window");
-        let query_lang = window
-            .location()
-            .search()
-            .ok()
-            .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
-            .and_then(|params| params.get("lang"));
-        let lang = Lang::choose(query_lang.as_deref(), &window.navigator().language().unwrap_or_default());
+        let params =
+            window.location().search().ok().and_then(|search| UrlSearchParams::new_with_str(&search).ok());
+        let param = |name: &str| params.as_ref().and_then(|params| params.get(name));
+        let lang = Lang::choose(param("lang").as_deref(), &window.navigator().language().unwrap_or_default());
+        let lesson = param("lesson").and_then(|name| LessonId::from_name(&name)).unwrap_or(LessonId::Http);
         let app = Rc::new(App {
             lang: Cell::new(lang),
+            lesson: Cell::new(lesson),
             bridge: OnceCell::new(),
             relay: RefCell::new(RelayState::Connecting),
             notice: RefCell::new(None),
+            http: RefCell::new(HttpLesson::default()),
             hello: RefCell::new(HelloLesson::default()),
         });
         app.draw_all();
@@ -78,6 +85,14 @@ impl App {
         self.lang.get().texts()
     }
 
+    /// A lesson's steps and the state of running them.
+    pub fn walkthrough(&self, lesson: LessonId) -> RefMut<'_, Walkthrough> {
+        match lesson {
+            LessonId::Http => RefMut::map(self.http.borrow_mut(), |http| &mut http.walk),
+            LessonId::Hello => RefMut::map(self.hello.borrow_mut(), |hello| &mut hello.walk),
+        }
+    }
+
     /// The page's listeners hold the app for as long as the page lives.
     fn listen(self: &Rc<Self>, root: &Element) {
         let app = Rc::clone(self);
@@ -89,18 +104,22 @@ impl App {
             };
             let action = button.get_attribute("data-action").unwrap_or_default();
             let index = button.get_attribute("data-index").and_then(|index| index.parse().ok());
-            app.on_action(&action, index);
+            app.on_action(lesson_of(&button), &action, index);
         });
         let app = Rc::clone(self);
         let on_input = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            let Some(input) = event.target().and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
-            else {
+            let Some(input) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else {
                 return;
+            };
+            let value = match (input.dyn_ref::<HtmlInputElement>(), input.dyn_ref::<HtmlTextAreaElement>()) {
+                (Some(input), _) => input.value(),
+                (_, Some(text_area)) => text_area.value(),
+                _ => return,
             };
             let index = input.get_attribute("data-index").and_then(|index| index.parse().ok());
             let field = input.get_attribute("data-field").and_then(|field| Field::from_name(&field));
-            if let (Some(index), Some(field)) = (index, field) {
-                app.on_edit(index, field, &input.value());
+            if let (Some(lesson), Some(index), Some(field)) = (lesson_of(&input), index, field) {
+                app.on_edit(lesson, index, field, &value);
             }
         });
         for (kind, listener) in [("click", on_click), ("input", on_input)] {
@@ -109,41 +128,75 @@ impl App {
         }
     }
 
-    fn on_action(self: &Rc<Self>, action: &str, index: Option<usize>) {
+    fn on_action(self: &Rc<Self>, lesson: Option<LessonId>, action: &str, index: Option<usize>) {
         let app = Rc::clone(self);
-        match (action, index) {
-            ("run", Some(index)) => spawn_local(async move {
-                hello::run::step(&app, index).await;
+        match (lesson, action, index) {
+            (Some(lesson), "run", Some(index)) => spawn_local(async move {
+                run::step(&app, lesson, index, Mode::Step).await;
             }),
-            ("run-all", _) => spawn_local(async move { hello::run::all(&app).await }),
-            ("reset", _) => self.reset(),
-            ("add-message", _) => {
-                if let Some(plan) = &mut self.hello.borrow_mut().plan {
-                    plan.add_message(self.texts().new_message);
+            (Some(lesson), "stream", Some(index)) => spawn_local(async move {
+                run::step(&app, lesson, index, Mode::Stream).await;
+            }),
+            (Some(lesson), "run-all", _) => spawn_local(async move { run::all(&app, lesson).await }),
+            (Some(lesson), "reset", _) => self.reset(lesson),
+            (_, "add-message", _) => {
+                if let Some(plan) = &mut self.hello.borrow_mut().walk.plan {
+                    hello::plan::add_message(plan, self.texts().new_message);
                 }
-                self.draw_steps();
+                self.draw_steps(LessonId::Hello);
             }
-            ("remove-message", Some(index)) => {
-                if let Some(plan) = &mut self.hello.borrow_mut().plan {
-                    plan.remove_message(index);
+            (_, "remove-message", Some(index)) => {
+                if let Some(plan) = &mut self.hello.borrow_mut().walk.plan {
+                    hello::plan::remove_message(plan, index);
                 }
-                self.draw_steps();
+                self.draw_steps(LessonId::Hello);
             }
-            ("language", _) => self.switch_language(),
+            (_, "chunk", Some(index)) => {
+                self.http.borrow_mut().chosen_chunk = Some(index);
+                http::view::draw_chunks(&self.http.borrow(), self.texts());
+            }
+            (_, "chunk-page", Some(page)) => {
+                self.http.borrow_mut().chunk_page = page;
+                http::view::draw_chunks(&self.http.borrow(), self.texts());
+            }
+            (_, "save", _) => self.save_body(),
+            (_, "show-lesson", Some(index)) => {
+                if let Some(&lesson) = LessonId::ALL.get(index) {
+                    self.lesson.set(lesson);
+                    self.remember_in_url();
+                    self.draw_lesson_choice();
+                }
+            }
+            (_, "language", _) => self.switch_language(),
             _ => {}
         }
     }
 
     /// The learner typed into a step: change the plan, and the step's code
     /// line in place (a redraw would move the caret).
-    fn on_edit(&self, index: usize, field: Field, value: &str) {
-        let mut lesson = self.hello.borrow_mut();
-        let Some(plan) = &mut lesson.plan else { return };
+    fn on_edit(&self, lesson: LessonId, index: usize, field: Field, value: &str) {
+        let mut walk = self.walkthrough(lesson);
+        let Some(plan) = &mut walk.plan else { return };
         plan.edit(index, field, value);
-        let code = plan.steps[index].call.python();
-        let selector = format!("#step-{index} code");
-        if let Ok(Some(element)) = dom::document().query_selector(&selector) {
-            element.set_text_content(Some(&code));
+        let mut changed = vec![index];
+        if lesson == LessonId::Http
+            && matches!(field, Field::Host | Field::Port)
+            && http::plan::follow_address(plan)
+        {
+            changed.push(http::plan::SEND_STEP);
+        }
+        for index in changed {
+            let step = &plan.steps[index];
+            set_text(&format!("#{}-step-{index} code", lesson.name()), &step.call.python());
+            if let (LessonId::Http, crate::steps::call::Call::Send { text, .. }) = (lesson, &step.call) {
+                set_text("#http-request-bytes", &http::view::crlf_visible(text));
+                if field != Field::Request
+                    && let Ok(Some(area)) = dom::document().query_selector("#http-request-2")
+                    && let Ok(area) = area.dyn_into::<HtmlTextAreaElement>()
+                {
+                    area.set_value(&text.replace("\r\n", "\n"));
+                }
+            }
         }
     }
 
@@ -151,6 +204,7 @@ impl App {
         match event {
             BridgeEvent::Welcome { relay, servers } => {
                 *self.relay.borrow_mut() = RelayState::Connected { relay };
+                self.http.borrow_mut().walk.relay_lost();
                 if let Some(server) = servers.into_iter().find(|server| server.name == LessonServer::Hello) {
                     self.hello.borrow_mut().welcome(server);
                 }
@@ -159,13 +213,13 @@ impl App {
                     let _ = app.bridge().call(Op::Watch { server: LessonServer::Hello }, b"", |_| {}).await;
                 });
                 self.draw_status();
-                hello::view::draw(&self.hello.borrow(), self.texts());
+                self.draw_lessons();
             }
             BridgeEvent::Unsolicited(incoming) => match incoming.message {
                 RelayMessage::ServerLog { server: LessonServer::Hello, thread, peer, event } => {
                     let line = LogLine { thread, peer, event, data: incoming.payload.to_vec() };
                     self.hello.borrow_mut().add_log(line);
-                    self.draw_log();
+                    hello::view::draw_log(&self.hello.borrow(), self.texts());
                 }
                 RelayMessage::Error { error, .. } => {
                     *self.notice.borrow_mut() = Some(error.to_string());
@@ -175,48 +229,55 @@ impl App {
             },
             BridgeEvent::Gone { retry_ms } => {
                 *self.relay.borrow_mut() = RelayState::Gone { retry_ms };
-                let mut lesson = self.hello.borrow_mut();
-                if lesson.plan.as_ref().is_some_and(|plan| plan.socket_open()) {
-                    lesson.stale = true;
+                for lesson in LessonId::ALL {
+                    self.walkthrough(lesson).relay_lost();
                 }
-                drop(lesson);
                 self.draw_status();
-                self.draw_steps();
+                self.draw_lessons();
             }
         }
     }
 
     /// Closes the lesson's socket, if open, and starts the lesson over.
-    fn reset(self: &Rc<Self>) {
-        let mut lesson = self.hello.borrow_mut();
-        let open = lesson
-            .plan
-            .as_ref()
-            .filter(|plan| plan.socket_open() && !lesson.stale)
-            .and_then(|plan| plan.socket());
-        lesson.reset();
-        drop(lesson);
+    fn reset(self: &Rc<Self>, lesson: LessonId) {
+        let open = self.walkthrough(lesson).reset();
+        match lesson {
+            LessonId::Http => self.http.borrow_mut().clear(),
+            LessonId::Hello => self.hello.borrow_mut().log.clear(),
+        }
         if let Some(socket) = open {
             let app = Rc::clone(self);
             spawn_local(async move {
                 let _ = app.bridge().call(Op::Close { socket }, b"", |_| {}).await;
             });
         }
-        hello::view::draw(&self.hello.borrow(), self.texts());
+        self.draw_steps(lesson);
+    }
+
+    /// Saves the body the HTTP lesson received, exactly, as `sina.html`.
+    fn save_body(&self) {
+        let mut lesson = self.http.borrow_mut();
+        let Some(plan) = &lesson.walk.plan else { return };
+        let Ok(response) = http::response::parse(&plan.received.data) else { return };
+        let saved = http::files::download(response.body, "sina.html");
+        lesson.download = saved;
     }
 
     fn switch_language(&self) {
-        let lang = self.lang.get().other();
-        self.lang.set(lang);
-        if let Some(window) = web_sys::window() {
-            let url = format!("?lang={}", lang.code());
-            let _ = window
-                .history()
-                .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
-        }
+        self.lang.set(self.lang.get().other());
+        self.remember_in_url();
         self.draw_all();
         if let Some(button) = dom::document().get_element_by_id("language") {
             let _ = button.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    }
+
+    /// Puts the language and the lesson into the address, so a reload or
+    /// a shared link shows the same.
+    fn remember_in_url(&self) {
+        let url = format!("?lang={}&lesson={}", self.lang.get().code(), self.lesson.get().name());
+        if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
         }
     }
 
@@ -239,10 +300,38 @@ impl App {
                 .attr("aria-label", texts.switch_label)
                 .text(texts.switch_to),
         ]);
-        let main = el("main").child(hello::view::section(texts));
+        let choices = LessonId::ALL.into_iter().enumerate().map(|(index, lesson)| {
+            let name = match lesson {
+                LessonId::Http => texts.http_title,
+                LessonId::Hello => texts.hello_title,
+            };
+            el("button").id(&format!("show-{}", lesson.name())).action("show-lesson", Some(index)).text(name)
+        });
+        let nav = el("nav").class("lessons").attr("aria-label", texts.lessons).children(choices);
+        let main = el("main").children([nav, http::view::section(texts), hello::view::section(texts)]);
         replace("app", [header, main]);
         self.draw_status();
-        hello::view::draw(&self.hello.borrow(), texts);
+        self.draw_lesson_choice();
+        self.draw_lessons();
+    }
+
+    /// Shows the chosen lesson and hides the other.
+    fn draw_lesson_choice(&self) {
+        let document = dom::document();
+        for lesson in LessonId::ALL {
+            let chosen = lesson == self.lesson.get();
+            if let Some(section) = document.get_element_by_id(lesson.name()) {
+                let _ = section.toggle_attribute_with_force("hidden", !chosen);
+            }
+            if let Some(button) = document.get_element_by_id(&format!("show-{}", lesson.name())) {
+                let _ = button.set_attribute("aria-pressed", if chosen { "true" } else { "false" });
+            }
+        }
+    }
+
+    fn draw_lessons(&self) {
+        http::view::draw(&self.http.borrow(), self.texts());
+        hello::view::draw(&self.hello.borrow(), self.texts());
     }
 
     fn draw_status(&self) {
@@ -256,12 +345,35 @@ impl App {
         replace("relay-status", std::iter::once(el("span").class(class).text(&text)).chain(notice));
     }
 
-    pub fn draw_steps(&self) {
-        hello::view::draw_steps(&self.hello.borrow(), self.texts());
+    /// Redraws a lesson's steps and what depends on them.
+    pub fn draw_steps(&self, lesson: LessonId) {
+        match lesson {
+            LessonId::Http => http::view::draw_steps(&self.http.borrow(), self.texts()),
+            LessonId::Hello => {
+                let hello = self.hello.borrow();
+                hello::view::draw_steps(&hello, self.texts());
+                hello::view::draw_log(&hello, self.texts());
+            }
+        }
     }
 
-    pub fn draw_log(&self) {
-        hello::view::draw_log(&self.hello.borrow(), self.texts());
+    /// Redraws what shows bytes arriving, for each chunk of a stream.
+    pub fn draw_progress(&self, lesson: LessonId) {
+        if lesson == LessonId::Http {
+            http::view::draw_progress(&self.http.borrow(), self.texts());
+        }
+    }
+}
+
+/// The lesson an element belongs to: its section's `data-lesson`.
+fn lesson_of(element: &Element) -> Option<LessonId> {
+    let section = element.closest("[data-lesson]").ok().flatten()?;
+    LessonId::from_name(&section.get_attribute("data-lesson")?)
+}
+
+fn set_text(selector: &str, text: &str) {
+    if let Ok(Some(element)) = dom::document().query_selector(selector) {
+        element.set_text_content(Some(text));
     }
 }
 

@@ -2,8 +2,9 @@
 //!
 //! The page cannot open TCP sockets, so it asks the relay to, over one
 //! WebSocket ([`bridge`]), and shows the learner every call, every answer
-//! and every byte. The first lesson is the tutorial's Hello server
-//! ([`hello`]). Text for people comes from [`i18n`], in English and Chinese;
+//! and every byte. Each lesson is a program of socket calls run a step at a
+//! time ([`steps`]): the tutorial's web client ([`http`]) and its Hello
+//! server ([`hello`]). Text for people comes from [`i18n`], in English and Chinese;
 //! bytes are shown by [`bytes_view`].
 
 pub mod app;
@@ -11,7 +12,9 @@ pub mod bridge;
 pub mod bytes_view;
 pub mod dom;
 pub mod hello;
+pub mod http;
 pub mod i18n;
+pub mod steps;
 
 use wasm_bindgen::prelude::*;
 

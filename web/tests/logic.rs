@@ -7,14 +7,16 @@ use bytes::Bytes;
 use protocol::{ErrorKind, Frame, LessonServer, RelayMessage, ServerEvent, WireFrame};
 use wasm_bindgen_test::*;
 use web::bytes_view::{hex_dump, python_repr};
-use web::hello::plan::{Call, Field, HelloPlan, Outcome, StepState, TUTORIAL_NAMES, parse_port};
+use web::hello::plan::{TUTORIAL_NAMES, add_message, remove_message, tutorial_client};
 use web::hello::{HelloLesson, LogLine};
 use web::i18n::{EN, Lang, ZH, fill};
+use web::steps::call::{Call, Field, Outcome, parse_port};
+use web::steps::plan::{Plan, StepState};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn tutorial_plan() -> HelloPlan {
-    HelloPlan::new("127.0.0.1", 9999, &TUTORIAL_NAMES)
+fn tutorial_plan() -> Plan {
+    tutorial_client("127.0.0.1", 9999, &TUTORIAL_NAMES)
 }
 
 #[wasm_bindgen_test]
@@ -70,16 +72,16 @@ fn messages_can_be_edited_added_and_removed_before_they_run() {
     plan.edit(1, Field::Port, "10000");
     assert_eq!(plan.steps[1].call.python(), "s.connect(('127.0.0.1', 10000))");
 
-    plan.add_message("Bob");
+    add_message(&mut plan, "Bob");
     assert_eq!(plan.steps.len(), 13);
     assert_eq!(plan.steps[9].call, Call::Send { text: "Bob".into(), editable: true });
     assert_eq!(plan.steps[10].call, Call::Recv { max: 1024 });
     assert_eq!(plan.steps[11].call.python(), "s.send(b'exit')");
 
-    plan.remove_message(3);
+    remove_message(&mut plan, 3);
     assert_eq!(plan.steps.len(), 11);
     assert_eq!(plan.steps[3].call.python(), "s.send(b'Tracy')");
-    plan.remove_message(2); // a recv is not a message
+    remove_message(&mut plan, 2); // a recv is not a message
     assert_eq!(plan.steps.len(), 11);
 
     // Once a step has run, it keeps what it said.
@@ -140,7 +142,7 @@ fn the_server_log_shows_only_our_connection() {
         lesson.add_log(LogLine { thread: "Thread-1".into(), peer, event, data: data.as_bytes().to_vec() });
     }
     assert_eq!(lesson.our_log().count(), 0, "not connected: no connection is ours yet");
-    let plan = lesson.plan.as_mut().unwrap();
+    let plan = lesson.walk.plan.as_mut().unwrap();
     plan.steps[1].state =
         StepState::Done(Outcome::Connected { local: ours, peer: "127.0.0.1:9999".parse().unwrap() });
     let lines: Vec<String> = lesson.our_log().map(LogLine::text).collect();

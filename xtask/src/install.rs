@@ -4,12 +4,16 @@
 //!
 //! * Debian packages: Chromium and ChromeDriver for the browser tests (and a
 //!   Chinese font for their screenshots), `nc` for a test of the Hello
-//!   server, and the Debian wasm route's compiler when rustup cannot add the
-//!   wasm target (see `wasm`).
+//!   server, nginx for the HTTP lesson's tests (they run their own nginx,
+//!   so the system's nginx service plays no part), `binaryen` (wasm-opt)
+//!   for the front end's build, and the Debian wasm route's compiler when
+//!   rustup cannot add the wasm target (see `wasm`).
 //! * Cargo tools: `wasm-bindgen-cli` at exactly the version of the
 //!   `wasm-bindgen` crate in Cargo.lock, and Trunk.
+//! * From npm (Node comes with the machine): binaryen, whose `wasm-opt`
+//!   Trunk runs to shrink the wasm, into `target/tools/`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Result;
 use crate::cmd;
@@ -18,8 +22,12 @@ use crate::wasm::Route;
 /// Trunk's version: 0.22 needs a newer rustc than this project's stable.
 pub const TRUNK_VERSION: &str = "0.21.14";
 
+/// binaryen's major version, as Trunk.toml pins it for `wasm-opt`.
+const BINARYEN_VERSION: &str = "132";
+
 /// Debian packages every run of the tests needs.
-const TEST_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-wqy-zenhei", "netcat-openbsd"];
+const TEST_PACKAGES: [&str; 5] =
+    ["chromium", "chromium-driver", "fonts-wqy-zenhei", "netcat-openbsd", "nginx"];
 
 /// Everything `cargo xtask ci` needs; returns the wasm route to build with.
 pub fn everything(root: &Path) -> Result<Route> {
@@ -57,7 +65,30 @@ pub fn for_browser_tests() -> Result {
 fn cargo_tools(root: &Path) -> Result {
     let bindgen = wasm_bindgen_version(root)?;
     cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen)?;
-    cargo_tool("trunk", "trunk", TRUNK_VERSION)
+    cargo_tool("trunk", "trunk", TRUNK_VERSION)?;
+    binaryen(root)
+}
+
+/// Where npm puts binaryen's programs; Trunk finds `wasm-opt` here.
+pub fn binaryen_bin(root: &Path) -> PathBuf {
+    root.join("target").join("tools").join("binaryen").join("node_modules").join(".bin")
+}
+
+/// Installs binaryen from npm unless its `wasm-opt` already reports
+/// `BINARYEN_VERSION`. (Debian's binaryen, version 108, turns
+/// wasm-bindgen's externref table into a function table, and the page
+/// fails to start.)
+fn binaryen(root: &Path) -> Result {
+    let wasm_opt = binaryen_bin(root).join("wasm-opt").display().to_string();
+    let reported = cmd::output(&wasm_opt, &["--version"]).unwrap_or_default();
+    if reported.split_whitespace().nth(2) == Some(BINARYEN_VERSION) {
+        return Ok(());
+    }
+    println!("Installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm…");
+    let prefix = root.join("target").join("tools").join("binaryen").display().to_string();
+    let package = format!("binaryen@{BINARYEN_VERSION}.0.0");
+    let args = ["install", "--prefix", &prefix, "--no-audit", "--no-fund", &package];
+    cmd::run(cmd::command("npm", &args, root, &[]))
 }
 
 /// Installs the Debian packages that are not installed yet.

@@ -32,13 +32,16 @@ pub fn build(root: &Path) -> Result {
 ///
 /// Not `--offline`: Trunk would pass it to cargo, which on the Debian route
 /// must still download the standard library's own dependencies on a fresh
-/// machine. Trunk uses the `wasm-bindgen` on PATH (installed at the right
-/// version) without downloading anything, and wasm-opt is off in index.html.
+/// machine. Trunk uses the `wasm-bindgen` and `wasm-opt` on PATH (at the
+/// versions Trunk.toml pins, installed by `install`) and downloads nothing.
 pub fn trunk_build(root: &Path, route: Route) -> Result<PathBuf> {
     let dist = root.join("target").join("trunk-dist");
     let dist_arg = dist.display().to_string();
     let args = ["build", "--release", "--dist", &dist_arg];
-    cmd::run(cmd::command("trunk", &args, root, &route.env(root)))?;
+    let mut env = route.env(root);
+    let path = std::env::var("PATH").unwrap_or_default();
+    env.push(("PATH".into(), format!("{}:{path}", install::binaryen_bin(root).display())));
+    cmd::run(cmd::command("trunk", &args, root, &env))?;
     report_sizes(&dist)?;
     Ok(dist)
 }

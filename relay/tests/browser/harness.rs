@@ -64,6 +64,8 @@ impl Drop for RelayProcess {
 pub struct Browser {
     driver: Child,
     pub client: Client,
+    /// Where the browser saves downloads.
+    pub downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -83,6 +85,7 @@ impl Browser {
             assert!(started.elapsed() < PATIENCE, "chromedriver listens on {port}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let downloads = tempfile::Builder::new().prefix("downloads-").tempdir().unwrap();
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let options = json!({
             "binary": binary,
@@ -91,6 +94,10 @@ impl Browser {
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1700",
             ],
+            "prefs": {
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+            },
         });
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".into(), options);
@@ -99,7 +106,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with Chromium");
-        Browser { driver, client }
+        Browser { driver, client, downloads }
     }
 
     /// Opens a page and waits until it has connected to the relay.
@@ -139,6 +146,20 @@ impl Browser {
                 last = text;
             }
             assert!(started.elapsed() < PATIENCE, "waited for {css}; it still says {last:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for the browser to finish saving a download called `name`; returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.downloads.path().join(name);
+        let started = Instant::now();
+        loop {
+            // Chromium writes to a `.crdownload` file and renames it when done.
+            if let Ok(bytes) = std::fs::read(&path) {
+                return bytes;
+            }
+            assert!(started.elapsed() < PATIENCE, "{name} was not downloaded");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

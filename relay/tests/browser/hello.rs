@@ -28,14 +28,14 @@ async fn lesson_page(lang: &str) -> (RelayProcess, Browser) {
     let connected = if lang == "zh" { "已连接" } else { "Connected" };
     let relay = RelayProcess::start(&[]);
     let browser = Browser::start().await;
-    browser.open(&relay.url(&format!("?lang={lang}")), connected).await;
+    browser.open(&relay.url(&format!("?lang={lang}&lesson=hello")), connected).await;
     (relay, browser)
 }
 
 /// Runs each step by its button, waiting for each answer.
 async fn run_steps(browser: &Browser, steps: std::ops::Range<usize>) {
     for step in steps {
-        browser.click(&format!("#step-{step}")).await;
+        browser.click(&format!("#hello-step-{step}")).await;
         let item = format!("#hello-steps > li:nth-child({})", step + 1);
         browser.wait_for_text(&item, |text| !text.contains("waiting")).await;
     }
@@ -52,7 +52,7 @@ async fn local_port(browser: &Browser) -> u16 {
 async fn run_all_plays_the_tutorials_conversation() {
     let (_relay, browser) = lesson_page("en").await;
 
-    browser.click("#run-all").await;
+    browser.click("#hello-run-all").await;
     browser.wait_for_text("#hello-notice", |text| text.contains("Done")).await;
 
     assert_eq!(transcript(&browser).await, tutorial_transcript());
@@ -78,20 +78,20 @@ async fn step_by_step_with_a_message_of_ones_own() {
     let (_relay, browser) = lesson_page("en").await;
 
     // Only the next step can run.
-    let disabled = browser.script("return document.querySelector('#step-1').disabled").await;
+    let disabled = browser.script("return document.querySelector('#hello-step-1').disabled").await;
     assert_eq!(disabled, Value::Bool(true));
 
-    browser.type_into("#text-3", "Zoë").await;
+    browser.type_into("#hello-text-3", "Zoë").await;
     run_steps(&browser, 0..3).await;
     browser
         .wait_for_text("#hello-steps > li:nth-child(3) .result", |text| text.contains("b'Welcome!'"))
         .await;
 
-    browser.click("#step-3").await;
+    browser.click("#hello-step-3").await;
     let sent =
         browser.wait_for_text("#hello-steps > li:nth-child(4) .result", |text| text.contains("sent")).await;
     assert!(sent.contains("sent 4 of 4 bytes"), "Zoë is four bytes in UTF-8: {sent}");
-    browser.click("#step-4").await;
+    browser.click("#hello-step-4").await;
     let reply = browser
         .wait_for_text("#hello-steps > li:nth-child(5) .result", |text| text.contains("received"))
         .await;
@@ -105,16 +105,16 @@ async fn a_refused_connection_is_shown_and_can_be_retried() {
     let (relay, browser) = lesson_page("en").await;
     let nobody = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 
-    browser.type_into("#port-1", &nobody.to_string()).await;
-    browser.click("#step-0").await;
+    browser.type_into("#hello-port-1", &nobody.to_string()).await;
+    browser.click("#hello-step-0").await;
     browser.wait_for_text("#hello-steps > li:nth-child(1)", |text| text.contains("socket 1 created")).await;
-    browser.click("#step-1").await;
+    browser.click("#hello-step-1").await;
     let failure =
         browser.wait_for_text("#hello-steps > li:nth-child(2) .result", |text| text.contains("Error")).await;
     assert!(failure.contains("ConnectionRefusedError: [Errno 111] Connection refused"), "{failure}");
 
-    browser.type_into("#port-1", &relay.hello.port().to_string()).await;
-    browser.click("#step-1").await;
+    browser.type_into("#hello-port-1", &relay.hello.port().to_string()).await;
+    browser.click("#hello-step-1").await;
     let connected = browser
         .wait_for_text("#hello-steps > li:nth-child(2) .result", |text| text.contains("connected"))
         .await;
@@ -128,7 +128,7 @@ async fn the_lesson_in_chinese_and_the_language_switch() {
     assert_eq!(browser.texts("h1").await, ["Socket 演练场"]);
     assert_eq!(browser.script("return document.documentElement.lang").await, Value::from("zh-CN"));
 
-    browser.click("#run-all").await;
+    browser.click("#hello-run-all").await;
     browser.wait_for_text("#hello-notice", |text| text.contains("完成")).await;
     let directions = browser.texts("#hello-transcript .direction").await;
     assert_eq!(directions.first().map(String::as_str), Some("服务器 → 客户端"));
@@ -137,7 +137,7 @@ async fn the_lesson_in_chinese_and_the_language_switch() {
 
     browser.click("#language").await;
     assert_eq!(browser.texts("h1").await, ["Socket Playground"]);
-    assert!(browser.client.current_url().await.unwrap().as_str().ends_with("?lang=en"));
+    assert!(browser.client.current_url().await.unwrap().as_str().ends_with("?lang=en&lesson=hello"));
     // The conversation is still there, now in English.
     let directions = browser.texts("#hello-transcript .direction").await;
     assert_eq!(directions.first().map(String::as_str), Some("server → client"));
@@ -153,7 +153,7 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
 
     relay.stop();
     browser.wait_for_text("#relay-status", |text| text.contains("The relay is gone")).await;
-    browser.click("#step-3").await;
+    browser.click("#hello-step-3").await;
     let failure =
         browser.wait_for_text("#hello-steps > li:nth-child(4) .result", |text| !text.is_empty()).await;
     assert!(failure.contains("The relay went away"), "{failure}");
@@ -164,8 +164,8 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
     let _relay = RelayProcess::start(&["--listen", &http, "--hello", &hello]);
     browser.wait_for_text("#relay-status", |text| text.contains("Connected")).await;
     browser.wait_for_text("#hello-notice", |text| text.contains("restarted")).await;
-    browser.click("#reset").await;
-    browser.click("#run-all").await;
+    browser.click("#hello-reset").await;
+    browser.click("#hello-run-all").await;
     browser.wait_for_text("#hello-notice", |text| text.contains("Done")).await;
     assert_eq!(transcript(&browser).await, tutorial_transcript());
     browser.close().await;
@@ -175,13 +175,15 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
 async fn a_double_click_runs_a_step_once() {
     let (_relay, browser) = lesson_page("en").await;
     // Two clicks before the page can redraw (and disable) the button.
-    browser.script("const b = document.querySelector('#step-0'); b.click(); b.click(); return null").await;
+    browser
+        .script("const b = document.querySelector('#hello-step-0'); b.click(); b.click(); return null")
+        .await;
     let result =
         browser.wait_for_text("#hello-steps > li:nth-child(1)", |text| text.contains("created")).await;
     assert!(result.contains("socket 1 created"), "{result}");
     // Had the second click run too, the relay would have made socket 2; the next socket() shows which it was.
-    browser.click("#reset").await;
-    browser.click("#step-0").await;
+    browser.click("#hello-reset").await;
+    browser.click("#hello-step-0").await;
     let again =
         browser.wait_for_text("#hello-steps > li:nth-child(1)", |text| text.contains("created")).await;
     assert!(again.contains("socket 2 created"), "one socket before this one: {again}");

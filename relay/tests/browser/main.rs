@@ -5,3 +5,6 @@
 
 mod harness;
 mod hello;
+mod http;
+#[path = "../common/nginx.rs"]
+mod nginx;

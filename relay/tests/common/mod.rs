@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod nginx;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -1,12 +1,12 @@
 //! The Hello lesson: the tutorial's client against the tutorial's threaded
 //! server, one socket call at a time, with the server's side beside it.
 //!
-//! * [`plan`]: the steps and what each returned (plain data);
-//! * [`run`]: carries out a step through the relay;
+//! * [`plan`]: the client's program;
 //! * [`view`]: draws the lesson from its state.
+//!
+//! The steps run through [`crate::steps::run`], as every lesson's do.
 
 pub mod plan;
-pub mod run;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use protocol::{ServerEvent, ServerInfo};
 
 use crate::bytes_view::python_repr;
-use plan::HelloPlan;
+use crate::steps::Walkthrough;
 
 /// Keep at most this many server log lines.
 const LOG_LINES: usize = 500;
@@ -24,16 +24,10 @@ const LOG_LINES: usize = 500;
 pub struct HelloLesson {
     /// The Hello server, as the relay's welcome described it.
     pub server: Option<ServerInfo>,
-    pub plan: Option<HelloPlan>,
+    /// The client's program, written once the server's address is known.
+    pub walk: Walkthrough,
     /// The server's log, for all connections; the view shows ours.
     pub log: Vec<LogLine>,
-    /// A step is running: the step buttons wait.
-    pub busy: bool,
-    /// Counts resets, so that a step still running from before a reset
-    /// does not write its answer into the new plan.
-    pub generation: u32,
-    /// The relay restarted under an open socket.
-    pub stale: bool,
 }
 
 /// One thing the server did, from its log.
@@ -48,12 +42,10 @@ pub struct LogLine {
 impl HelloLesson {
     /// The relay welcomed the page (again, after a restart).
     pub fn welcome(&mut self, server: ServerInfo) {
-        if self.plan.as_ref().is_some_and(|plan| plan.socket_open()) {
-            self.stale = true;
-        }
-        if self.plan.is_none() {
-            let names = plan::TUTORIAL_NAMES;
-            self.plan = Some(HelloPlan::new(&server.addr.ip().to_string(), server.addr.port(), &names));
+        self.walk.relay_lost();
+        if self.walk.plan.is_none() {
+            let (host, port) = (server.addr.ip().to_string(), server.addr.port());
+            self.walk.plan = Some(plan::tutorial_client(&host, port, &plan::TUTORIAL_NAMES));
         }
         self.server = Some(server);
     }
@@ -67,19 +59,8 @@ impl HelloLesson {
 
     /// The log lines of this lesson's connection.
     pub fn our_log(&self) -> impl Iterator<Item = &LogLine> {
-        let local = self.plan.as_ref().and_then(|plan| plan.four_tuple()).map(|(local, _)| local);
+        let local = self.walk.plan.as_ref().and_then(|plan| plan.four_tuple()).map(|(local, _)| local);
         self.log.iter().filter(move |line| Some(line.peer) == local)
-    }
-
-    /// Starts over: every step ready again, the log and any stale socket forgotten.
-    pub fn reset(&mut self) {
-        self.generation += 1;
-        self.busy = false;
-        self.stale = false;
-        self.log.clear();
-        if let Some(plan) = &mut self.plan {
-            plan.reset();
-        }
     }
 }
 

@@ -1,0 +1,191 @@
+//! Draws a lesson's steps: each call as a button with its line of Python,
+//! the inputs to edit it, and what it returned.
+//!
+//! Every element a lesson draws has an id that starts with the lesson's
+//! name (`http-step-2`, `hello-port-1`), so both lessons live on one page.
+//! Buttons carry `data-action` and `data-index`; the lesson's section
+//! carries `data-lesson`: the page's one click listener reads them.
+
+use super::LessonId;
+use super::Walkthrough;
+use super::call::{Call, Field, Outcome};
+use super::plan::{Plan, Step, StepState};
+use crate::bridge::CallError;
+use crate::bytes_view::{hex_dump, python_repr};
+use crate::dom::{El, el, replace};
+use crate::i18n::{Texts, fill};
+
+/// The inputs a lesson gives a step that can still be edited.
+pub type Editors<'a> = &'a dyn Fn(usize, &Step) -> Vec<El>;
+
+/// Redraws the steps into `#<lesson>-steps`, and the buttons that depend on them.
+pub fn draw_steps(lesson: LessonId, walk: &Walkthrough, texts: &Texts, editors: Editors) {
+    let Some(plan) = &walk.plan else { return };
+    let next = plan.next();
+    let steps = plan.steps.iter().enumerate().map(|(index, step)| {
+        let runnable = Some(index) == next && !walk.busy;
+        let item = step_item(lesson, index, step, runnable, texts);
+        let item = match step.state.editable() {
+            true => item.children(editors(index, step)),
+            false => item,
+        };
+        item.child(result(step, plan, texts))
+    });
+    replace(&id(lesson, "steps"), steps);
+    set_disabled(&id(lesson, "run-all"), next.is_none() || walk.busy);
+}
+
+/// The connection's 4-tuple (or that there is none yet), and a notice when
+/// the relay restarted under the lesson or when every step has run
+/// (`finished` says so in the lesson's words).
+pub fn draw_connection(lesson: LessonId, walk: &Walkthrough, texts: &Texts, finished: &str) {
+    let Some(plan) = &walk.plan else { return };
+    let tuple = match plan.four_tuple() {
+        Some((local, peer)) => format!("{}: ({local}) ⇄ ({peer})", texts.four_tuple),
+        None => format!("{}: {}", texts.four_tuple, texts.not_connected),
+    };
+    replace(&id(lesson, "tuple"), [el("span").text(&tuple)]);
+    let notice = match (walk.stale, plan.finished()) {
+        (true, _) => Some(texts.relay_restarted),
+        (false, true) => Some(finished),
+        (false, false) => None,
+    };
+    replace(&id(lesson, "notice"), notice.map(|text| el("span").text(text)));
+}
+
+/// `<lesson>-<part>`: the id of one of a lesson's elements.
+pub fn id(lesson: LessonId, part: &str) -> String {
+    format!("{}-{part}", lesson.name())
+}
+
+/// An input for one field of step `index`.
+pub fn input(lesson: LessonId, index: usize, field: Field, value: &str, label: &str) -> El {
+    let tag = if field == Field::Request { "textarea" } else { "input" };
+    let input = el(tag)
+        .id(&id(lesson, &format!("{}-{index}", field.name())))
+        .class(field.name())
+        .attr("data-index", &index.to_string())
+        .attr("data-field", field.name())
+        .attr("aria-label", label)
+        .attr("spellcheck", "false");
+    match field {
+        // A text box shows line breaks as `\n`; the plan holds `\r\n`.
+        Field::Request => input.attr("rows", "6").text(&value.replace("\r\n", "\n")),
+        _ => input.attr("value", value),
+    }
+}
+
+/// The host and port inputs of `connect`.
+pub fn address_inputs(lesson: LessonId, index: usize, call: &Call, texts: &Texts) -> Vec<El> {
+    match call {
+        Call::Connect { host, port } => vec![
+            input(lesson, index, Field::Host, host, texts.host),
+            input(lesson, index, Field::Port, port, texts.port),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn step_item(lesson: LessonId, index: usize, step: &Step, runnable: bool, texts: &Texts) -> El {
+    let state = match step.state {
+        StepState::Ready => "ready",
+        StepState::Running => "running",
+        StepState::Done(_) => "done",
+        StepState::Failed(_) => "failed",
+    };
+    let button = el("button")
+        .class("call")
+        .id(&id(lesson, &format!("step-{index}")))
+        .action("run", Some(index))
+        .flag("disabled", !runnable)
+        .children([
+            el("span").class("number").text(&(index + 1).to_string()),
+            el("code").text(&step.call.python()),
+        ]);
+    let item = el("li").class(&format!("step {state}")).child(button);
+    match step.call {
+        // The receive loop can also let the relay loop by itself.
+        Call::RecvLoop { .. } => item.child(
+            el("button")
+                .class("stream")
+                .id(&id(lesson, "stream"))
+                .action("stream", Some(index))
+                .flag("disabled", !runnable)
+                .text(texts.stream_rest),
+        ),
+        _ => item,
+    }
+}
+
+/// What the step returned, or why it failed.
+fn result(step: &Step, plan: &Plan, texts: &Texts) -> El {
+    let out = el("div").class("result");
+    let resolved = match (&step.call, plan.resolved.is_empty()) {
+        (Call::Connect { host, .. }, false) => {
+            let addresses: Vec<String> = plan.resolved.iter().map(ToString::to_string).collect();
+            Some(el("p").text(&fill(texts.resolved, &[host, &addresses.join(", ")])))
+        }
+        _ => None,
+    };
+    let out = out.children(resolved.filter(|_| step.state != StepState::Ready));
+    let looped = match (&step.call, plan.received.chunks()) {
+        (Call::RecvLoop { .. }, chunks) if chunks > 0 => {
+            Some(el("p").text(&fill(texts.chunks_so_far, &[&chunks, &plan.received.data.len()])))
+        }
+        _ => None,
+    };
+    let out = out.children(looped.filter(|_| !matches!(step.state, StepState::Done(_))));
+    match &step.state {
+        StepState::Ready => out,
+        StepState::Running => out.child(el("p").class("running").text(texts.running)),
+        StepState::Failed(CallError::Failed(error)) => {
+            out.child(el("p").class("error").text(&error.to_string()))
+        }
+        StepState::Failed(CallError::RelayGone) => {
+            out.child(el("p").class("error").text(texts.relay_gone_call))
+        }
+        StepState::Done(outcome) => out.children(outcome_view(&step.call, outcome, texts)),
+    }
+}
+
+fn outcome_view(call: &Call, outcome: &Outcome, texts: &Texts) -> Vec<El> {
+    let line = |text: String| el("p").text(&text);
+    match outcome {
+        Outcome::Created { socket } => vec![line(fill(texts.created, &[socket]))],
+        Outcome::Connected { local, peer } => vec![line(fill(texts.connected, &[local, peer]))],
+        Outcome::Sent { bytes, of } => {
+            let data = match call {
+                Call::Send { text, .. } => text.as_bytes(),
+                _ => &[],
+            };
+            vec![line(fill(texts.sent, &[bytes, of])), bytes_details(data, texts)]
+        }
+        Outcome::Received { data } if data.is_empty() => vec![line(texts.received_nothing.to_owned())],
+        Outcome::Received { data } => vec![
+            el("p").child(el("code").class("bytes").text(&python_repr(data))),
+            line(fill(texts.received, &[&data.len()])),
+            bytes_details(data, texts),
+        ],
+        Outcome::Drained { chunks, bytes } => {
+            vec![line(fill(texts.drained, &[chunks, bytes])), line(texts.received_nothing.to_owned())]
+        }
+        Outcome::Closed => vec![line(texts.closed.to_owned())],
+    }
+}
+
+/// The bytes as a hex dump, folded away until asked for.
+pub fn bytes_details(data: &[u8], texts: &Texts) -> El {
+    el("details").class("hex").children([
+        el("summary").text(&format!("{} ({})", texts.bytes, data.len())),
+        el("pre").text(&hex_dump(data)),
+    ])
+}
+
+pub fn set_disabled(id: &str, disabled: bool) {
+    if let Some(element) = crate::dom::document().get_element_by_id(id) {
+        let _ = match disabled {
+            true => element.set_attribute("disabled", ""),
+            false => element.remove_attribute("disabled"),
+        };
+    }
+}
