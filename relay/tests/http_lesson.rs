@@ -169,20 +169,9 @@ async fn recv_all_streams_the_big_page_as_nginx_sent_it() {
     let s = page.socket().await;
     connect_by_name(&mut page, s, &nginx).await;
     page.send(s, &Nginx::request("/big.html")).await;
-    let re = page.request(Op::RecvAll { socket: s, max: 1024 }, b"").await;
-    let (mut raw, mut chunk_count) = (Vec::new(), 0u64);
-    let (chunks, bytes) = loop {
-        let answer = page.about(re).await;
-        match answer.message {
-            RelayMessage::Chunk { .. } => {
-                assert!((1..=1024).contains(&answer.payload.len()), "{}", answer.payload.len());
-                raw.extend_from_slice(&answer.payload);
-                chunk_count += 1;
-            }
-            RelayMessage::Drained { chunks, bytes, .. } => break (chunks, bytes),
-            other => panic!("unexpected {other:?}"),
-        }
-    };
+    let streamed = page.recv_all(s, 1024).await;
+    let (raw, chunk_count) = (streamed.concat(), streamed.chunks.len() as u64);
+    let (chunks, bytes) = streamed.drained;
     assert_eq!((chunks, bytes), (chunk_count, raw.len() as u64), "drained counts what was streamed");
     assert!(chunks >= bytes.div_ceil(1024), "{chunks} chunks for {bytes} bytes");
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::TcpListener;
 
 use common::{Page, TestRelay};
-use protocol::{Op, RelayMessage};
+use protocol::Op;
 
 /// A TCP server that sends `data` in pieces to its first client, then closes.
 fn one_shot_server(data: Vec<u8>) -> std::net::SocketAddr {
@@ -30,25 +30,10 @@ async fn recv_all_streams_every_byte_and_counts_the_reads() {
     let s = page.socket().await;
     page.connect(s, server).await;
 
-    let re = page.request(Op::RecvAll { socket: s, max: 1024 }, b"").await;
-    let (mut received, mut chunk_count) = (Vec::new(), 0u64);
-    let (chunks, bytes) = loop {
-        let answer = page.about(re).await;
-        match answer.message {
-            RelayMessage::Chunk { .. } => {
-                assert!(
-                    !answer.payload.is_empty() && answer.payload.len() <= 1024,
-                    "{}",
-                    answer.payload.len()
-                );
-                received.extend_from_slice(&answer.payload);
-                chunk_count += 1;
-            }
-            RelayMessage::Drained { chunks, bytes, .. } => break (chunks, bytes),
-            other => panic!("unexpected {other:?}"),
-        }
-    };
-    assert_eq!(received, data, "every byte, in order");
+    let streamed = page.recv_all(s, 1024).await;
+    let chunk_count = streamed.chunks.len() as u64;
+    let (chunks, bytes) = streamed.drained;
+    assert_eq!(streamed.concat(), data, "every byte, in order");
     assert_eq!(chunks, chunk_count, "one chunk message per read");
     assert_eq!(bytes, data.len() as u64);
     assert!(chunk_count >= 293, "1024-byte reads of 300000 bytes: {chunk_count}");

@@ -194,6 +194,27 @@ impl Page {
         data
     }
 
+    /// `recv_all(max)`: every chunk the relay streams, each checked to hold
+    /// 1 to `max` bytes, and the counts of the `drained` that ends them.
+    pub async fn recv_all(&mut self, socket: SocketId, max: u32) -> Streamed {
+        let re = self.request(Op::RecvAll { socket, max }, b"").await;
+        let mut chunks = Vec::new();
+        loop {
+            let answer = self.about(re).await;
+            match answer.message {
+                RelayMessage::Chunk { .. } => {
+                    let size = answer.payload.len();
+                    assert!((1..=max as usize).contains(&size), "a chunk of {size} bytes");
+                    chunks.push(answer.payload);
+                }
+                RelayMessage::Drained { chunks: reads, bytes, .. } => {
+                    return Streamed { chunks, drained: (reads, bytes) };
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
     /// `s.close()`.
     pub async fn close(&mut self, socket: SocketId) {
         match self.call(Op::Close { socket }, b"").await.message {
@@ -214,6 +235,20 @@ impl Page {
     pub async fn fails(&mut self, op: Op, payload: &[u8]) -> (ErrorKind, Option<i32>, String) {
         let answer = self.call(op, payload).await;
         expect_error(answer)
+    }
+}
+
+/// What `recv_all` streamed.
+pub struct Streamed {
+    pub chunks: Vec<Bytes>,
+    /// The relay's own count of its reads and their bytes.
+    pub drained: (u64, u64),
+}
+
+impl Streamed {
+    /// Every byte, in order.
+    pub fn concat(&self) -> Vec<u8> {
+        self.chunks.concat()
     }
 }
 
