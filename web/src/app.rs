@@ -22,7 +22,7 @@ use crate::dom::{self, el, replace};
 use crate::hello::{self, HelloLesson, LogLine};
 use crate::http::{self, HttpLesson};
 use crate::i18n::{Lang, Texts, fill};
-use crate::steps::call::Field;
+use crate::steps::call::{Call, Field};
 use crate::steps::run::{self, Mode};
 use crate::steps::{LessonId, Walkthrough};
 
@@ -188,10 +188,10 @@ impl App {
         for index in changed {
             let step = &plan.steps[index];
             set_text(&format!("#{}-step-{index} code", lesson.name()), &step.call.python());
-            if let (LessonId::Http, crate::steps::call::Call::Send { text, .. }) = (lesson, &step.call) {
+            if let (LessonId::Http, Call::Send { text, .. }) = (lesson, &step.call) {
                 set_text("#http-request-bytes", &http::view::crlf_visible(text));
                 if field != Field::Request
-                    && let Ok(Some(area)) = dom::document().query_selector("#http-request-2")
+                    && let Some(area) = dom::document().get_element_by_id(&format!("http-request-{index}"))
                     && let Ok(area) = area.dyn_into::<HtmlTextAreaElement>()
                 {
                     area.set_value(&text.replace("\r\n", "\n"));
@@ -204,7 +204,6 @@ impl App {
         match event {
             BridgeEvent::Welcome { relay, servers } => {
                 *self.relay.borrow_mut() = RelayState::Connected { relay };
-                self.http.borrow_mut().walk.relay_lost();
                 if let Some(server) = servers.into_iter().find(|server| server.name == LessonServer::Hello) {
                     self.hello.borrow_mut().welcome(server);
                 }
