@@ -83,7 +83,17 @@ async fn direct(server: SocketAddr, read: usize) -> (u64, Duration) {
 /// Reads everything from `server` through a relay; returns the byte count
 /// and the time taken from the `socket` request to `drained`.
 async fn relayed(server: SocketAddr, read: u32) -> (u64, Duration) {
-    let config = Config::parse_from(["relay", "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0"]);
+    let config = Config::parse_from([
+        "relay",
+        "--listen",
+        "127.0.0.1:0",
+        "--hello",
+        "127.0.0.1:0",
+        "--allow",
+        "127.0.0.1",
+        "--ports",
+        "any",
+    ]);
     let relay = Relay::bind(&config).await.unwrap();
     let url = format!("ws://{}/ws", relay.http_addr());
     tokio::spawn(relay.serve(std::future::pending()));

@@ -5,6 +5,7 @@
 //! 127.0.0.1:9999, answering after the tutorial's one-second pause.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -32,7 +33,53 @@ pub struct Config {
     pub log_level: String,
 
     #[command(flatten)]
+    pub egress: Egress,
+
+    #[command(flatten)]
+    pub web: WebAccess,
+
+    #[command(flatten)]
     pub limits: Limits,
+}
+
+/// Where the relay may open connections for its pages (see `policy`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Egress {
+    /// Public mode: only public addresses, and the lesson servers by their
+    /// advertised address. Always on when --listen is not a loopback address.
+    #[arg(long)]
+    pub public: bool,
+
+    /// A network the policy would deny that pages may reach all the same,
+    /// such as 127.0.0.0/8, 192.168.1.20 or ::1. May be given many times.
+    #[arg(long, value_name = "NET")]
+    pub allow: Vec<String>,
+
+    /// The ports pages may connect to: a comma-separated list of ports and
+    /// ranges, or `any`. The lesson servers' ports are always added.
+    #[arg(long, value_name = "LIST")]
+    pub ports: Option<String>,
+
+    /// A TOML file with `public`, `allow` and `ports` settings; the flags
+    /// add to (`allow`) or override (`public`, `ports`) what it says.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// Who may use the relay's WebSocket, and which pages may frame it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WebAccess {
+    /// A site allowed to embed the playground in an <iframe> (sent as CSP
+    /// frame-ancestors) and to open its WebSocket, such as
+    /// https://course.example.edu. May be given many times.
+    #[arg(long, value_name = "ORIGIN")]
+    pub embed_origin: Vec<String>,
+
+    /// A host name the relay is reached by, such as playground.example.org.
+    /// WebSocket requests must name the relay in their Host header by an IP
+    /// address, `localhost`, or one of these names. May be given many times.
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Vec<String>,
 }
 
 /// Bounds on what one page may ask of the relay.
@@ -53,6 +100,23 @@ pub struct Limits {
     /// How many sockets one session may have open at once.
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub max_sockets: usize,
+
+    /// How many bytes one session may send and receive in all, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    pub max_session_bytes: u64,
+
+    /// How many requests one session may make per second (short bursts of
+    /// up to this many are allowed).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_ops_per_second: u32,
+
+    /// How many sessions one client address may have at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_sessions_per_client: usize,
+
+    /// How many sessions the relay serves at once.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_sessions: usize,
 }
 
 impl Config {

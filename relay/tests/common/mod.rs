@@ -23,6 +23,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// Longer than any answer should take; a test that waits this long has failed.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
+/// Lets a relay reach servers on loopback ports, as the tests run theirs
+/// there; the egress policy denies loopback otherwise.
+pub const LOOPBACK_TARGETS: &[&str] = &["--allow", "127.0.0.0/8", "--allow", "::1", "--ports", "any"];
+
 /// A relay serving in this test's runtime.
 pub struct TestRelay {
     pub http: SocketAddr,
@@ -32,10 +36,12 @@ pub struct TestRelay {
 
 impl TestRelay {
     /// Starts a relay on ephemeral ports with a Hello server that answers at
-    /// once; `args` are further command-line options.
+    /// once, allowed to reach the test's own servers on loopback; `args` are
+    /// further command-line options.
     pub async fn start(args: &[&str]) -> TestRelay {
         let mut argv =
             vec!["relay", "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "0"];
+        argv.extend_from_slice(LOOPBACK_TARGETS);
         argv.extend_from_slice(args);
         let relay = Relay::bind(&Config::parse_from(argv)).await.expect("relay starts");
         let http = relay.http_addr();
