@@ -12,6 +12,11 @@ use axum::routing::get;
 use protocol::{LessonServer, ServerInfo};
 use tower_http::compression::CompressionLayer;
 
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::access::Access;
+use crate::admission::Admission;
 use crate::config::Limits;
 use crate::lessons::log::LogBus;
 use crate::{site, ws};
@@ -20,9 +25,17 @@ use crate::{site, ws};
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub limits: Arc<Limits>,
+    /// Who may open a session (`Host` and `Origin`), and who may frame the page.
+    pub access: Arc<Access>,
+    /// The sessions open now, in all and per client.
+    pub admission: Admission,
     /// The lesson servers this relay runs, as the pages are told of them.
     pub servers: Arc<[ServerInfo]>,
     pub log: LogBus,
+    /// Cancelled when the relay shuts down: every session says goodbye.
+    pub shutdown: CancellationToken,
+    /// The running sessions, so that shutting down can wait for them.
+    pub sessions: TaskTracker,
 }
 
 impl AppState {

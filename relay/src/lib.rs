@@ -8,6 +8,8 @@
 //!
 //! See `ARCHITECTURE.md` at the repository's root for a map of the code.
 
+mod access;
+mod admission;
 mod app;
 pub mod config;
 mod lessons;
@@ -19,10 +21,15 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use protocol::{LessonServer, ServerInfo};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
+use access::{Access, AccessError};
+use admission::Admission;
 use app::AppState;
 pub use config::Config;
 use lessons::log::LogBus;
@@ -43,6 +50,8 @@ pub enum StartError {
     PortInUse { addr: SocketAddr, flag: &'static str },
     #[error("cannot listen on {addr} ({flag}): {source}")]
     Bind { addr: SocketAddr, flag: &'static str, source: io::Error },
+    #[error(transparent)]
+    Access(#[from] AccessError),
 }
 
 impl StartError {
@@ -57,6 +66,7 @@ impl StartError {
 impl Relay {
     /// Binds the playground's port and starts the lesson servers.
     pub async fn bind(config: &Config) -> Result<Relay, StartError> {
+        let access = Access::new(&config.web)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|error| StartError::new(config.listen, "--listen", error))?;
@@ -64,7 +74,16 @@ impl Relay {
         let hello = lessons::hello::start(config.hello, config.hello_delay(), log.clone())
             .map_err(|error| StartError::new(config.hello, "--hello", error))?;
         let servers = [ServerInfo { name: LessonServer::Hello, addr: hello, delay_ms: config.hello_delay }];
-        let state = AppState { limits: Arc::new(config.limits.clone()), servers: Arc::new(servers), log };
+        let limits = &config.limits;
+        let state = AppState {
+            admission: Admission::new(limits.max_sessions, limits.max_sessions_per_client),
+            limits: Arc::new(limits.clone()),
+            access: Arc::new(access),
+            servers: Arc::new(servers),
+            log,
+            shutdown: CancellationToken::new(),
+            sessions: TaskTracker::new(),
+        };
         Ok(Relay { listener, state })
     }
 
@@ -83,9 +102,27 @@ impl Relay {
         app::router(self.state.clone())
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then shuts down gracefully: stops
+    /// taking connections, tells every session's page that the relay is
+    /// going (which closes their sockets), and waits a moment for them.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
-        let router = self.router();
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await
+        let Relay { listener, state } = self;
+        let app = app::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let stopping = state.shutdown.clone();
+        let signal = async move {
+            shutdown.await;
+            stopping.cancel();
+        };
+        axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+        let open = state.admission.open();
+        state.sessions.close();
+        if tokio::time::timeout(GOODBYE, state.sessions.wait()).await.is_err() {
+            tracing::warn!("{} sessions did not end within {GOODBYE:?}", state.admission.open());
+        }
+        tracing::info!("stopped; {open} sessions were told the relay is shutting down");
+        Ok(())
     }
 }
+
+/// How long a graceful shutdown waits for the sessions to say goodbye.
+const GOODBYE: Duration = Duration::from_secs(5);

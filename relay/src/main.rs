@@ -1,6 +1,6 @@
 //! `relay`: serves the socket playground. Run `relay --help` for its options.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -23,6 +23,11 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
+    // Each session holds a WebSocket and its sockets: allow as many open
+    // files as the system lets this process have, not the small default.
+    if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!("cannot raise the open-file limit: {error}");
+    }
     let relay = match Relay::bind(&config).await {
         Ok(relay) => relay,
         Err(error) => {
@@ -30,9 +35,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("Socket Playground: http://{}/", relay.http_addr());
+    // Where to point a browser. A closed stdout is no reason to stop serving.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "Socket Playground: http://{}/", relay.http_addr());
     for server in relay.servers() {
-        println!("{:?} server: {}", server.name, server.addr);
+        let _ = writeln!(stdout, "{:?} server: {}", server.name, server.addr);
     }
     match relay.serve(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

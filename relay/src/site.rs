@@ -6,9 +6,12 @@
 //! alone: no wasm target, no Trunk. Each file is sent with an `ETag` (its
 //! SHA-256) so a browser revalidates instead of using a stale copy.
 
+use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
+
+use crate::app::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "site/"]
@@ -16,7 +19,7 @@ use rust_embed::RustEmbed;
 struct Site;
 
 /// Sends the embedded file for the request's path (`/` is `index.html`).
-pub async fn serve(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn serve(State(app): State<AppState>, uri: Uri, headers: axum::http::HeaderMap) -> Response {
     let path = match uri.path().trim_start_matches('/') {
         "" => "index.html",
         path => path,
@@ -30,13 +33,22 @@ pub async fn serve(uri: Uri, headers: axum::http::HeaderMap) -> Response {
         (header::ETAG, etag),
         (header::CACHE_CONTROL, "no-cache".to_owned()),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'".to_owned()),
+        (header::CONTENT_SECURITY_POLICY, frame_ancestors(app.access.embedders())),
     ];
     if cached {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
     let content_type = file.metadata.mimetype().to_owned();
     (common, [(header::CONTENT_TYPE, content_type)], file.data).into_response()
+}
+
+/// `frame-ancestors 'self' https://course.example.edu`: which pages may show
+/// the playground in an `<iframe>` (`--embed-origin`).
+fn frame_ancestors(embedders: &[String]) -> String {
+    std::iter::once("frame-ancestors 'self'")
+        .chain(embedders.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -115,7 +115,9 @@ async fn tutorial_fetch(page: &mut Page, nginx: &Nginx, path: &str) -> Vec<Bytes
 /// file and against a direct fetch.
 async fn fetch_file(path: &str, content_type: &str) -> Response {
     let nginx = Nginx::start();
-    let relay = TestRelay::start(&[]).await;
+    // A program looping on recv(1024) makes a request per KiB, faster than
+    // the relay lets a page go by default.
+    let relay = TestRelay::start(&["--max-ops-per-second", "100000"]).await;
     let mut page = Page::open(&relay).await;
 
     let direct = Response::parse(&nginx.fetch(path));

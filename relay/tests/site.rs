@@ -44,3 +44,21 @@ async fn unknown_paths_and_the_build_stamp_are_not_found() {
         assert_eq!(get(&relay, path, None).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+/// Only the relay itself and the sites given with --embed-origin may show
+/// the playground in an <iframe>; a browser enforces the CSP header.
+#[tokio::test]
+async fn embedding_sites_are_named_in_frame_ancestors() {
+    let relay = TestRelay::start(&[
+        "--embed-origin",
+        "https://course.example.edu",
+        "--embed-origin",
+        "http://127.0.0.1:3000",
+    ])
+    .await;
+    let response = get(&relay, "/", None).await;
+    assert_eq!(
+        response.headers()[header::CONTENT_SECURITY_POLICY],
+        "frame-ancestors 'self' https://course.example.edu http://127.0.0.1:3000"
+    );
+}

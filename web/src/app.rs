@@ -31,7 +31,7 @@ use crate::steps::{LessonId, Walkthrough};
 pub enum RelayState {
     Connecting,
     Connected { relay: String },
-    Gone { retry_ms: u32 },
+    Gone { retry_ms: u32, reason: Option<String> },
 }
 
 pub struct App {
@@ -226,8 +226,8 @@ impl App {
                 }
                 _ => {}
             },
-            BridgeEvent::Gone { retry_ms } => {
-                *self.relay.borrow_mut() = RelayState::Gone { retry_ms };
+            BridgeEvent::Gone { retry_ms, reason } => {
+                *self.relay.borrow_mut() = RelayState::Gone { retry_ms, reason };
                 for lesson in LessonId::ALL {
                     self.walkthrough(lesson).relay_lost();
                 }
@@ -338,7 +338,11 @@ impl App {
         let (class, text) = match &*self.relay.borrow() {
             RelayState::Connecting => ("connecting", texts.relay_connecting.to_owned()),
             RelayState::Connected { relay } => ("connected", fill(texts.relay_connected, &[relay])),
-            RelayState::Gone { retry_ms } => ("gone", fill(texts.relay_gone, &[&retry_ms.div_ceil(1000)])),
+            RelayState::Gone { retry_ms, reason } => {
+                let retry = fill(texts.relay_gone, &[&retry_ms.div_ceil(1000)]);
+                let said = reason.as_ref().map(|reason| fill(texts.relay_said, &[reason]));
+                ("gone", said.map_or(retry.clone(), |said| format!("{said} {retry}")))
+            }
         };
         let notice = self.notice.borrow().clone().map(|notice| el("span").class("notice").text(&notice));
         replace("relay-status", std::iter::once(el("span").class(class).text(&text)).chain(notice));

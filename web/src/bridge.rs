@@ -19,7 +19,7 @@ use protocol::frame::Message as _;
 use protocol::{ErrorInfo, Frame, Op, RelayMessage, Request, RequestId, ServerInfo, WireFrame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{BinaryType, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 /// A message from the relay with the bytes it carried.
 pub type Incoming = Frame<RelayMessage>;
@@ -40,8 +40,9 @@ pub enum BridgeEvent {
     Welcome { relay: String, servers: Vec<ServerInfo> },
     /// A message addressed to no request (a server log line, a notice).
     Unsolicited(Incoming),
-    /// The relay went away; another attempt follows in `retry_ms`.
-    Gone { retry_ms: u32 },
+    /// The relay went away, saying `reason` if it said why (it is shutting
+    /// down, it is full); another attempt follows in `retry_ms`.
+    Gone { retry_ms: u32, reason: Option<String> },
 }
 
 type Progress = Box<dyn Fn(&Incoming)>;
@@ -121,7 +122,7 @@ fn is_open(socket: &WebSocket) -> bool {
 fn open(inner: &Rc<Inner>) {
     let socket = match WebSocket::new(&inner.url) {
         Ok(socket) => socket,
-        Err(_) => return gone(inner),
+        Err(_) => return gone(inner, None),
     };
     socket.set_binary_type(BinaryType::Arraybuffer);
 
@@ -132,9 +133,10 @@ fn open(inner: &Rc<Inner>) {
         }
     });
     let weak = Rc::downgrade(inner);
-    let on_close = Listener::new(move |_event: JsValue| {
+    let on_close = Listener::new(move |event: JsValue| {
+        let reason = event.dyn_into::<CloseEvent>().ok().map(|event| event.reason());
         if let Some(inner) = weak.upgrade() {
-            gone(&inner);
+            gone(&inner, reason.filter(|reason| !reason.is_empty()));
         }
     });
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -183,7 +185,7 @@ fn receive(inner: &Inner, data: JsValue) {
 }
 
 /// The relay is gone: fail every waiting call, tell the app, try again later.
-fn gone(inner: &Rc<Inner>) {
+fn gone(inner: &Rc<Inner>, reason: Option<String>) {
     inner.socket.borrow_mut().take();
     let waiting: Vec<Pending> = inner.pending.borrow_mut().drain().map(|(_, waiting)| waiting).collect();
     for call in waiting {
@@ -192,7 +194,7 @@ fn gone(inner: &Rc<Inner>) {
     let failures = inner.failures.get();
     inner.failures.set(failures + 1);
     let retry_ms = (500u32 << failures.min(5)).min(10_000);
-    (inner.on_event)(BridgeEvent::Gone { retry_ms });
+    (inner.on_event)(BridgeEvent::Gone { retry_ms, reason });
 
     let weak = Rc::downgrade(inner);
     let retry = Closure::once_into_js(move || {

@@ -67,6 +67,7 @@ pub struct Texts {
     pub relay_connected: &'static str,
     /// {0}: seconds until the next attempt.
     pub relay_gone: &'static str,
+    pub relay_said: &'static str,
     pub relay_gone_call: &'static str,
     pub relay_restarted: &'static str,
     pub hello_title: &'static str,
@@ -167,6 +168,7 @@ pub static EN: Texts = Texts {
     relay_connecting: "Connecting to the relay…",
     relay_connected: "Connected to {0}",
     relay_gone: "The relay is gone. Trying again in {0} s…",
+    relay_said: "The relay closed the connection: “{0}”.",
     relay_gone_call: "The relay went away before it answered this call.",
     relay_restarted: "The relay was restarted: the sockets opened before are gone. Press Reset to start again.",
     hello_title: "The Hello server",
@@ -243,6 +245,7 @@ pub static ZH: Texts = Texts {
     relay_connecting: "正在连接中继…",
     relay_connected: "已连接到 {0}",
     relay_gone: "中继已断开，{0} 秒后重试…",
+    relay_said: "中继关闭了连接：“{0}”。",
     relay_gone_call: "中继在回答这次调用之前断开了。",
     relay_restarted: "中继已重启，之前打开的套接字都已不存在。请按“重置”重新开始。",
     hello_title: "Hello 服务器",

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use super::budget::ByteBudget;
 use super::oserror::{self, EBADF};
 use super::outbox::Outbox;
 
@@ -59,17 +60,12 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Starts serving `stream`. Cancelling `cancel` closes it.
-    pub fn start(
-        stream: TcpStream,
-        socket: SocketId,
-        out: Outbox,
-        idle: Duration,
-        cancel: CancellationToken,
-    ) -> std::io::Result<Connection> {
+    /// Starts serving `stream` for the socket and session `link` names.
+    /// Cancelling `cancel` closes it.
+    pub fn start(stream: TcpStream, link: Link, cancel: CancellationToken) -> std::io::Result<Connection> {
         let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
         let (read_half, write_half) = stream.into_split();
-        let ctx = Ctx { socket, out, idle };
+        let (socket, ctx) = (link.socket, link);
         let (reads, read_jobs) = mpsc::channel(QUEUE);
         let (writes, write_jobs) = mpsc::channel(QUEUE);
         let reader = Reader { half: read_half, ctx: ctx.clone() };
@@ -109,19 +105,22 @@ fn too_many_waiting() -> ErrorInfo {
     ErrorInfo::limit(format!("{QUEUE} calls are already waiting on this socket; wait for their answers"))
 }
 
-/// What a worker needs to answer the page.
+/// What a connection's workers need from their session: which socket they
+/// serve, the way to the page, and the session's limits.
 #[derive(Debug, Clone)]
-struct Ctx {
-    socket: SocketId,
-    out: Outbox,
+pub struct Link {
+    pub socket: SocketId,
+    pub out: Outbox,
     /// How long a read or write may wait for the network.
-    idle: Duration,
+    pub idle: Duration,
+    /// The session's bytes, which reads spend.
+    pub bytes: ByteBudget,
 }
 
 /// One half of a connection, doing one kind of job.
 trait Worker: Send {
     type Job: Send;
-    fn ctx(&self) -> &Ctx;
+    fn ctx(&self) -> &Link;
     fn request_id(job: &Self::Job) -> RequestId;
     /// Does the job and sends its answer; an `Err` is sent as the answer instead.
     async fn run(&mut self, job: Self::Job) -> Result<(), ErrorInfo>;
@@ -160,20 +159,24 @@ async fn serve<W: Worker>(mut worker: W, mut jobs: mpsc::Receiver<W::Job>, cance
 /// The read half: answers `recv` and `recv_all`.
 struct Reader {
     half: OwnedReadHalf,
-    ctx: Ctx,
+    ctx: Link,
 }
 
 impl Reader {
-    /// One `read` of at most `buffer.len()` bytes, like one `recv` call.
+    /// One `read` of at most `buffer.len()` bytes, like one `recv` call, and
+    /// no more than the session may still receive.
     async fn read_once(&mut self, buffer: &mut [u8]) -> Result<usize, ErrorInfo> {
-        oserror::within(self.ctx.idle, self.half.read(buffer)).await
+        let mut reservation = self.ctx.bytes.reserve(buffer.len())?;
+        let n = oserror::within(self.ctx.idle, self.half.read(&mut buffer[..reservation.room])).await?;
+        reservation.used(n);
+        Ok(n)
     }
 }
 
 impl Worker for Reader {
     type Job = ReadJob;
 
-    fn ctx(&self) -> &Ctx {
+    fn ctx(&self) -> &Link {
         &self.ctx
     }
 
@@ -208,13 +211,13 @@ impl Worker for Reader {
 /// The write half: answers `send`.
 struct Writer {
     half: OwnedWriteHalf,
-    ctx: Ctx,
+    ctx: Link,
 }
 
 impl Worker for Writer {
     type Job = WriteJob;
 
-    fn ctx(&self) -> &Ctx {
+    fn ctx(&self) -> &Link {
         &self.ctx
     }
 

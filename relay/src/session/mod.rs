@@ -9,8 +9,12 @@
 //! through the [`Outbox`].
 //!
 //! When the page goes away, the session ends and everything it opened is
-//! closed: every task watches the session's cancellation token.
+//! closed: every task watches the session's cancellation token. When the
+//! relay shuts down, each session tells its page why (a close frame) first.
+//!
+//! A session spends from its [budget]: requests per second and bytes in all.
 
+mod budget;
 mod connect;
 mod connection;
 mod oserror;
@@ -19,6 +23,7 @@ mod sockets;
 mod watch;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use bytes::Bytes;
@@ -29,20 +34,45 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::admission::Ticket;
 use crate::app::AppState;
+use budget::{ByteBudget, Rate};
 use connect::Dial;
-use connection::{Connection, ReadJob, WriteJob};
+use connection::{Connection, Link, ReadJob, WriteJob};
 use oserror::EBADF;
 use outbox::Outbox;
 use sockets::{Attempt, Sockets, State};
 
-/// Serves one page until it goes away.
-pub async fn run(websocket: WebSocket, app: AppState) {
+/// How long a page may take to be told that its session ends.
+const FAREWELL: Duration = Duration::from_secs(2);
+
+/// Serves one page until it goes away or the relay shuts down. `_ticket`
+/// holds the session's place (see `admission`) for as long as it runs.
+pub async fn run(websocket: WebSocket, app: AppState, _ticket: Ticket) {
     let (sink, incoming) = websocket.split();
-    let (out, _writer) = Outbox::start(sink);
+    let (out, writer) = Outbox::start(sink);
     let mut session = Session::new(app, out);
     session.serve(incoming).await;
+    // Dropping the session cancels its tasks, whose outboxes go with them;
+    // then the writer sends what is left (a close frame) and ends.
+    drop(session);
+    let _ = tokio::time::timeout(FAREWELL, writer).await;
 }
+
+/// Turns away a page the relay cannot serve now: an error saying why, then
+/// a close frame ("try again later").
+pub async fn refuse(websocket: WebSocket, why: String) {
+    let (sink, _incoming) = websocket.split();
+    let (out, writer) = Outbox::start(sink);
+    out.error(None, None, ErrorInfo::limit(why)).await;
+    out.close(CLOSE_TRY_AGAIN_LATER, "the relay is full; see the error before this").await;
+    drop(out);
+    let _ = tokio::time::timeout(FAREWELL, writer).await;
+}
+
+/// WebSocket close codes (RFC 6455, section 7.4.1).
+const CLOSE_GOING_AWAY: u16 = 1001;
+const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 
 /// A finished `connect`, reported back to the session by its task.
 struct Dialed {
@@ -56,6 +86,8 @@ struct Session {
     out: Outbox,
     sockets: Sockets,
     watching: HashSet<LessonServer>,
+    rate: Rate,
+    bytes: ByteBudget,
     /// The parent of every task's token; cancelled when the session is dropped.
     cancel: CancellationToken,
     _stop_all: DropGuard,
@@ -70,6 +102,8 @@ impl Session {
         let (dialed_tx, dialed_rx) = mpsc::unbounded_channel();
         Session {
             sockets: Sockets::new(app.limits.max_sockets),
+            rate: Rate::new(app.limits.max_ops_per_second),
+            bytes: ByteBudget::new(app.limits.max_session_bytes),
             app,
             out,
             watching: HashSet::new(),
@@ -86,11 +120,16 @@ impl Session {
             servers: self.app.servers.to_vec(),
         };
         self.out.send(welcome).await;
+        let shutdown = self.app.shutdown.clone();
         loop {
             tokio::select! {
+                () = shutdown.cancelled() => {
+                    self.out.close(CLOSE_GOING_AWAY, "the relay is shutting down").await;
+                    return;
+                }
                 message = incoming.next() => match message {
-                    Some(Ok(Message::Text(text))) => self.on_frame(Frame::decode_text(&text)).await,
-                    Some(Ok(Message::Binary(bytes))) => self.on_frame(Frame::decode_binary(bytes)).await,
+                    Some(Ok(Message::Text(text))) => self.on_frame(|| Frame::decode_text(&text)).await,
+                    Some(Ok(Message::Binary(bytes))) => self.on_frame(|| Frame::decode_binary(bytes)).await,
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                     Some(Ok(Message::Close(_))) | None => return,
                     Some(Err(error)) => {
@@ -103,8 +142,14 @@ impl Session {
         }
     }
 
-    async fn on_frame(&mut self, frame: Result<Frame<Request>, DecodeError>) {
-        match frame {
+    /// Answers one frame from the page, if the page is within its rate.
+    async fn on_frame(&mut self, decode: impl FnOnce() -> Result<Frame<Request>, DecodeError>) {
+        if let Err(error) = self.rate.take() {
+            let re = decode().ok().map(|frame| frame.message.id);
+            self.out.error(re, None, error).await;
+            return;
+        }
+        match decode() {
             Ok(Frame { message: Request { id, op }, payload }) => {
                 let socket = op.socket();
                 if let Err(error) = self.handle(id, op, payload).await {
@@ -130,6 +175,7 @@ impl Session {
             Op::Send { socket } => {
                 self.check_size("send", payload.len())?;
                 let connection = self.sockets.connection(socket, Attempt::Send(&payload))?;
+                self.bytes.spend(payload.len())?;
                 connection.write(WriteJob { re, data: payload })?;
             }
             Op::Recv { socket, max } => {
@@ -192,11 +238,15 @@ impl Session {
             self.out.error(Some(re), Some(socket), oserror::errno(EBADF)).await;
             return;
         }
-        let (idle, out, cancel) =
-            (self.app.limits.idle_timeout(), self.out.clone(), self.cancel.child_token());
+        let link = Link {
+            socket,
+            out: self.out.clone(),
+            idle: self.app.limits.idle_timeout(),
+            bytes: self.bytes.clone(),
+        };
+        let cancel = self.cancel.child_token();
         let connection = outcome.and_then(|stream| {
-            Connection::start(stream, socket, out, idle, cancel)
-                .map_err(|error| oserror::python_error(&error))
+            Connection::start(stream, link, cancel).map_err(|error| oserror::python_error(&error))
         });
         match connection {
             Ok(connection) => {

@@ -6,8 +6,11 @@
 //! takes them out in order and writes them. The bound is the back-pressure:
 //! when the page reads slowly, whoever feeds the outbox waits, and a socket
 //! being drained into the page stops reading from TCP until there is room.
+//!
+//! The last frame of a session may be a WebSocket *close* frame carrying a
+//! code and a reason (the relay shutting down, a limit): the page shows it.
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use protocol::frame::{Message as _, encode_binary};
@@ -21,7 +24,7 @@ const CAPACITY: usize = 64;
 /// A handle for sending messages to the page; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    frames: mpsc::Sender<WireFrame>,
+    frames: mpsc::Sender<Message>,
 }
 
 impl Outbox {
@@ -30,13 +33,13 @@ impl Outbox {
     pub fn start(mut sink: SplitSink<WebSocket, Message>) -> (Outbox, JoinHandle<()>) {
         let (frames, mut queue) = mpsc::channel(CAPACITY);
         let writer = tokio::spawn(async move {
-            while let Some(frame) = queue.recv().await {
-                let message = match frame {
-                    WireFrame::Text(text) => Message::Text(text.into()),
-                    WireFrame::Binary(bytes) => Message::Binary(bytes),
-                };
+            while let Some(message) = queue.recv().await {
+                let last = matches!(message, Message::Close(_));
                 if let Err(error) = sink.send(message).await {
                     tracing::debug!("the page is gone: {error}");
+                    return;
+                }
+                if last {
                     return;
                 }
             }
@@ -61,9 +64,22 @@ impl Outbox {
         self.send(RelayMessage::Error { re, socket, error }).await;
     }
 
+    /// Ends the session with a close frame: `code` (1001 going away, 1008
+    /// policy, 1013 try again later) and a reason for the page to show, of
+    /// at most 123 bytes (what a close frame has room for).
+    pub async fn close(&self, code: u16, reason: &'static str) {
+        debug_assert!(reason.len() <= 123, "a close reason has at most 123 bytes: {reason}");
+        let frame = CloseFrame { code, reason: reason.into() };
+        let _ = self.frames.send(Message::Close(Some(frame))).await;
+    }
+
     async fn push(&self, frame: WireFrame) {
+        let message = match frame {
+            WireFrame::Text(text) => Message::Text(text.into()),
+            WireFrame::Binary(bytes) => Message::Binary(bytes),
+        };
         // Fails only when the writer has stopped because the page is gone;
         // the session is then ending and cancels whoever is still sending.
-        let _ = self.frames.send(frame).await;
+        let _ = self.frames.send(message).await;
     }
 }

@@ -49,7 +49,14 @@ impl RelayProcess {
         format!("http://{}/{query}", self.http)
     }
 
-    /// Stops the relay, as Ctrl+C or a crash would.
+    /// Stops the relay as `kill` or Ctrl+C does (SIGTERM): gracefully.
+    pub fn terminate(&mut self) {
+        // SAFETY: kill(2) with the pid of a child this harness started.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+
+    /// Stops the relay at once, as a crash would.
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -151,8 +151,9 @@ async fn the_relay_going_away_is_shown_and_the_page_reconnects() {
     let (mut relay, browser) = lesson_page("en").await;
     run_steps(&browser, 0..3).await;
 
-    relay.stop();
-    browser.wait_for_text("#relay-status", |text| text.contains("The relay is gone")).await;
+    relay.terminate();
+    let status = browser.wait_for_text("#relay-status", |text| text.contains("The relay is gone")).await;
+    assert!(status.contains("“the relay is shutting down”"), "the page says why: {status}");
     browser.click("#hello-step-3").await;
     let failure =
         browser.wait_for_text("#hello-steps > li:nth-child(4) .result", |text| !text.is_empty()).await;

@@ -71,7 +71,12 @@ pub struct Page {
 impl Page {
     /// Opens a session and reads its welcome.
     pub async fn open(relay: &TestRelay) -> Page {
-        let (ws, _) = tokio_tungstenite::connect_async(relay.ws_url()).await.expect("WebSocket opens");
+        Page::open_url(&relay.ws_url()).await
+    }
+
+    /// Opens a session with the relay at `url` (`ws://host:port/ws`).
+    pub async fn open_url(url: &str) -> Page {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("WebSocket opens");
         let mut page = Page { ws, next_id: 1, others: Vec::new(), servers: Vec::new() };
         match page.next().await.message {
             RelayMessage::Welcome { servers, .. } => page.servers = servers,
@@ -241,6 +246,25 @@ impl Page {
     pub async fn fails(&mut self, op: Op, payload: &[u8]) -> (ErrorKind, Option<i32>, String) {
         let answer = self.call(op, payload).await;
         expect_error(answer)
+    }
+
+    /// Waits for the relay to end the session; returns the close frame's
+    /// code and reason. Messages before it are kept in `others`.
+    pub async fn closed_by_relay(&mut self) -> (u16, String) {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("the relay closes in time")
+                .expect("a close frame comes before the end")
+                .expect("the WebSocket works until it closes");
+            match message {
+                Message::Close(Some(frame)) => return (frame.code.into(), frame.reason.to_string()),
+                Message::Close(None) => panic!("the relay closed without saying why"),
+                Message::Text(text) => self.others.push(Frame::decode_text(&text).unwrap()),
+                Message::Binary(bytes) => self.others.push(Frame::decode_binary(bytes).unwrap()),
+                _ => {}
+            }
+        }
     }
 }
 
