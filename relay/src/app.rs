@@ -19,6 +19,7 @@ use crate::access::Access;
 use crate::admission::Admission;
 use crate::config::Limits;
 use crate::lessons::log::LogBus;
+use crate::policy::Policy;
 use crate::{site, ws};
 
 /// What every request handler may read; cheap to clone.
@@ -29,6 +30,8 @@ pub struct AppState {
     pub access: Arc<Access>,
     /// The sessions open now, in all and per client.
     pub admission: Admission,
+    /// Where pages may connect to.
+    pub policy: Arc<Policy>,
     /// The lesson servers this relay runs, as the pages are told of them.
     pub servers: Arc<[ServerInfo]>,
     pub log: LogBus,

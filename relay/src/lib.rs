@@ -13,6 +13,7 @@ mod admission;
 mod app;
 pub mod config;
 mod lessons;
+mod policy;
 mod session;
 mod site;
 mod ws;
@@ -33,6 +34,7 @@ use admission::Admission;
 use app::AppState;
 pub use config::Config;
 use lessons::log::LogBus;
+use policy::{Policy, PolicyConfigError};
 
 /// A relay whose ports are bound, ready to serve.
 pub struct Relay {
@@ -52,6 +54,8 @@ pub enum StartError {
     Bind { addr: SocketAddr, flag: &'static str, source: io::Error },
     #[error(transparent)]
     Access(#[from] AccessError),
+    #[error(transparent)]
+    Policy(#[from] PolicyConfigError),
 }
 
 impl StartError {
@@ -74,11 +78,21 @@ impl Relay {
         let hello = lessons::hello::start(config.hello, config.hello_delay(), log.clone())
             .map_err(|error| StartError::new(config.hello, "--hello", error))?;
         let servers = [ServerInfo { name: LessonServer::Hello, addr: hello, delay_ms: config.hello_delay }];
+        let policy = Policy::from_settings(&config.egress, config.listen, &[hello])?;
+        for rule in policy.describe() {
+            tracing::info!("egress policy: {rule}");
+        }
+        if policy.mode() == policy::Mode::Public && config.web.server_name.is_empty() {
+            tracing::warn!(
+                "public mode without --server-name: browsers reach the WebSocket only by the relay's IP address"
+            );
+        }
         let limits = &config.limits;
         let state = AppState {
             admission: Admission::new(limits.max_sessions, limits.max_sessions_per_client),
             limits: Arc::new(limits.clone()),
             access: Arc::new(access),
+            policy: Arc::new(policy),
             servers: Arc::new(servers),
             log,
             shutdown: CancellationToken::new(),

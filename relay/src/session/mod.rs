@@ -23,6 +23,7 @@ mod sockets;
 mod watch;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
@@ -36,8 +37,9 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::admission::Ticket;
 use crate::app::AppState;
+use crate::policy::Host;
 use budget::{ByteBudget, Rate};
-use connect::Dial;
+use connect::{Dial, policy_error};
 use connection::{Connection, Link, ReadJob, WriteJob};
 use oserror::EBADF;
 use outbox::Outbox;
@@ -215,17 +217,21 @@ impl Session {
         Ok(())
     }
 
+    /// Starts a `connect`: the host and port are checked here, before any
+    /// name resolution; each resolved address is checked by the task.
     fn connect(&mut self, re: RequestId, socket: SocketId, host: String, port: u16) -> Result<(), ErrorInfo> {
-        check_host(&host)?;
+        let parsed = Host::parse(&host).map_err(|error| ErrorInfo::protocol(error.to_string()))?;
+        self.app.policy.check_port(port).map_err(policy_error)?;
         let cancel = self.cancel.child_token();
         let (family, tcp) = self.sockets.begin_connect(socket, cancel.clone())?;
-        let dial = Dial { re, socket, family, host, port };
+        let dial = Dial { re, socket, family, asked: host, host: parsed, port };
         let (out, done, limit) =
             (self.out.clone(), self.dialed_tx.clone(), self.app.limits.connect_timeout());
+        let policy = Arc::clone(&self.app.policy);
         tokio::spawn(async move {
             let outcome = tokio::select! {
                 () = cancel.cancelled() => Err(oserror::errno(EBADF)),
-                outcome = dial.run(tcp, &out, limit) => outcome,
+                outcome = dial.run(tcp, &out, &policy, limit) => outcome,
             };
             let _ = done.send(Dialed { re, socket, outcome });
         });
@@ -268,16 +274,5 @@ impl Session {
         if let Some(entries) = entries {
             tokio::spawn(watch::forward(server, entries, self.out.clone(), self.cancel.clone()));
         }
-    }
-}
-
-/// Refuses host names that no resolver could take.
-fn check_host(host: &str) -> Result<(), ErrorInfo> {
-    let usable =
-        !host.is_empty() && host.len() <= 253 && !host.chars().any(|c| c.is_control() || c.is_whitespace());
-    if usable {
-        Ok(())
-    } else {
-        Err(ErrorInfo::protocol(format!("{host:?} is not a host name or an IP address")))
     }
 }

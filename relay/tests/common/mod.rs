@@ -39,9 +39,14 @@ impl TestRelay {
     /// once, allowed to reach the test's own servers on loopback; `args` are
     /// further command-line options.
     pub async fn start(args: &[&str]) -> TestRelay {
+        TestRelay::start_with_policy(&[LOOPBACK_TARGETS, args].concat()).await
+    }
+
+    /// Starts a relay with the egress policy as `args` leave it: the default
+    /// one unless they change it.
+    pub async fn start_with_policy(args: &[&str]) -> TestRelay {
         let mut argv =
             vec!["relay", "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "0"];
-        argv.extend_from_slice(LOOPBACK_TARGETS);
         argv.extend_from_slice(args);
         let relay = Relay::bind(&Config::parse_from(argv)).await.expect("relay starts");
         let http = relay.http_addr();
