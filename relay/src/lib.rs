@@ -24,6 +24,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use protocol::{LessonServer, ServerInfo};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -127,6 +128,15 @@ impl Relay {
             shutdown.await;
             stopping.cancel();
         };
+        // Every answer is one small WebSocket frame that the page waits for:
+        // send it at once. With Nagle's algorithm on, a frame written right
+        // after another (`connected` after `resolved`) waits for the page's
+        // delayed ACK, some 40 ms.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!("cannot turn off Nagle's algorithm: {error}");
+            }
+        });
         axum::serve(listener, app).with_graceful_shutdown(signal).await?;
         let open = state.admission.open();
         state.sessions.close();

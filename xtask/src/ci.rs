@@ -1,7 +1,8 @@
 //! `cargo xtask ci`: every check and test, in one command, on any machine.
 //!
 //! It installs what is missing, then runs in order: the format check,
-//! clippy with warnings as errors, every native test, the check that the
+//! clippy with warnings as errors, every native test, a load of 200 Hello
+//! sessions at once through a real relay (`load.rs`), the check that the
 //! committed front end matches its sources, the wasm build, the front end's
 //! tests in headless Chromium, and the browser end-to-end tests. A failing
 //! step does not stop the others (unless they need it), so one run shows
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::cmd::{self, Counts};
-use crate::{Result, install, site, stamp, wasm};
+use crate::{Result, install, load, site, stamp, wasm};
 
 struct Step {
     name: &'static str,
@@ -84,6 +85,9 @@ pub fn run(root: &Path) -> ExitCode {
         cmd::run(cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]))
     });
     report.tests("native tests", || cmd::run_tests(cargo(&["test", "--workspace"])));
+    report.check("load: 200 sessions", || {
+        load::run(root, &load::Options { sessions: 200, time_limit: 60, debug: true })
+    });
     report.check("committed front end is current", || stamp::check(root));
     if let Some(route) = route {
         report.check("wasm build (trunk)", || site::trunk_build(root, route));

@@ -8,11 +8,13 @@
 //! cargo xtask check-web   fail if relay/site/ is stale for the current sources
 //! cargo xtask test-wasm   the front end's tests, in headless Chromium
 //! cargo xtask test-browser  the browser end-to-end tests
+//! cargo xtask load        1,000 Hello sessions at once against a real relay
 //! ```
 
 mod ci;
 mod cmd;
 mod install;
+mod load;
 mod site;
 mod stamp;
 mod wasm;
@@ -43,6 +45,9 @@ enum Task {
     TestWasm,
     /// Run the browser end-to-end tests against a real relay process.
     TestBrowser,
+    /// Run many Hello sessions at once through a real relay: answers lost or
+    /// garbled, request latency, and the relay's peak memory.
+    Load(load::Options),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Task::CheckWeb => stamp::check(&root),
         Task::TestWasm => wasm::test(&root).map(|_| ()),
         Task::TestBrowser => ci::browser_tests(&root).map(|_| ()),
+        Task::Load(options) => load::run(&root, &options),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 //! exactly as the Python program is:
 //!
 //! ```python
-//! s.bind(('127.0.0.1', 9999)); s.listen(5)
+//! s.bind(('127.0.0.1', 9999)); s.listen(5)   # here: a longer queue, see BACKLOG
 //! while True:
 //!     sock, addr = s.accept()
 //!     threading.Thread(target=tcplink, args=(sock, addr)).start()
@@ -29,8 +29,13 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::log::{LogBus, LogEntry};
 
-/// `s.listen(5)`: how many finished handshakes may wait for `accept`.
-const BACKLOG: i32 = 5;
+/// How many finished handshakes may wait for `accept`. The tutorial calls
+/// `s.listen(5)`, which is plenty for one learner; this server is shared by
+/// every page of the relay, and when many connect at once a full queue
+/// makes the kernel drop handshakes (or answer with SYN cookies, leaving
+/// clients that think they are connected waiting for a `Welcome!` that
+/// never comes). So it keeps a longer queue.
+const BACKLOG: i32 = 128;
 /// `sock.recv(1024)`: the most one read takes.
 const RECV_MAX: usize = 1024;
 
@@ -45,7 +50,7 @@ pub fn start(addr: SocketAddr, delay: Duration, log: LogBus) -> io::Result<Socke
     Ok(local)
 }
 
-/// `socket(AF_INET, SOCK_STREAM)`, `bind`, `listen(5)`.
+/// `socket(AF_INET, SOCK_STREAM)`, `bind`, `listen`.
 fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets the relay restart at once although its old connections linger in

@@ -1,0 +1,201 @@
+//! One page's session with the relay, driven by a program instead of a browser.
+//!
+//! A [`Client`] opens the relay's WebSocket, reads its `welcome`, then makes
+//! one request at a time, as the tutorial's programs make one socket call at
+//! a time: it encodes the request with the `protocol` crate (a text frame,
+//! or for `send` a binary frame carrying the bytes), waits for the request's
+//! final answer, skipping progress such as `resolved`, and records how long
+//! that took. Because only one request is ever outstanding, every message the
+//! relay sends must be about that request: anything else is a fault.
+//!
+//! Whatever goes wrong is a [`Failure`] of one of the two kinds a load test
+//! counts:
+//!
+//! * **lost**: an answer that never came: the WebSocket closed or failed, or
+//!   the relay answered with an `error` instead of the result.
+//! * **garbled**: an answer that came but is not the one expected: a frame
+//!   that does not decode, a message about another request, an answer of the
+//!   wrong type, or bytes other than the ones expected.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use protocol::frame::Message as _;
+use protocol::{Family, Frame, Op, RelayMessage, Request, RequestId, ServerInfo, SocketId, WireFrame};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// A message from the relay and the bytes it carried.
+pub type Answer = Frame<RelayMessage>;
+
+/// Why a session could not go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// An expected answer never came, or came as an `error`.
+    Lost(String),
+    /// An answer came, but not the one expected.
+    Garbled(String),
+}
+
+impl Failure {
+    /// The same failure, saying at which step of a program it happened.
+    pub fn during(self, step: &str) -> Failure {
+        match self {
+            Failure::Lost(why) => Failure::Lost(format!("{step}: {why}")),
+            Failure::Garbled(why) => Failure::Garbled(format!("{step}: {why}")),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Lost(why) => write!(f, "lost: {why}"),
+            Failure::Garbled(why) => write!(f, "garbled: {why}"),
+        }
+    }
+}
+
+/// One page's WebSocket session with the relay.
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: RequestId,
+    /// Each request made (`"send"`, `"recv"`, ...) and how long it took,
+    /// from sending it to its final answer.
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+impl Client {
+    /// Opens a session at `url` (`ws://host:port/ws`) and reads its welcome;
+    /// returns the session and the lesson servers the welcome advertises.
+    pub async fn open(url: &str) -> Result<(Client, Vec<ServerInfo>), Failure> {
+        // Without Nagle's algorithm, as browsers open their sockets: each
+        // request leaves at once, whatever is still unacknowledged.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+            .await
+            .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
+        let mut client = Client { ws, next_id: 1, steps: Vec::new() };
+        match client.next().await?.message {
+            RelayMessage::Welcome { servers, .. } => Ok((client, servers)),
+            // A relay at its limits refuses the session with an error.
+            RelayMessage::Error { error, .. } => Err(Failure::Lost(error.to_string())),
+            other => Err(unexpected("welcome", &other)),
+        }
+    }
+
+    /// Makes one request and returns its final answer.
+    pub async fn call(&mut self, op: Op, payload: Bytes) -> Result<Answer, Failure> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = Request { id, op };
+        let name = request.name();
+        let message = match Frame::with_payload(request, payload).encode() {
+            WireFrame::Text(text) => Message::Text(text.into()),
+            WireFrame::Binary(bytes) => Message::Binary(bytes),
+        };
+        let sent = Instant::now();
+        self.ws
+            .send(message)
+            .await
+            .map_err(|error| Failure::Lost(format!("cannot send a request: {error}")))?;
+        loop {
+            let answer = self.next().await?;
+            if answer.message.request_id() != Some(id) {
+                return Err(Failure::Garbled(format!(
+                    "a `{}` that is not about the request being answered",
+                    answer.message.name()
+                )));
+            }
+            if answer.message.is_final() {
+                self.steps.push((name, sent.elapsed()));
+                if let RelayMessage::Error { error, .. } = answer.message {
+                    return Err(Failure::Lost(error.to_string()));
+                }
+                return Ok(answer);
+            }
+        }
+    }
+
+    /// `socket.socket(family, SOCK_STREAM)`.
+    pub async fn socket(&mut self, family: Family) -> Result<SocketId, Failure> {
+        match self.call(Op::Socket { family }, Bytes::new()).await?.message {
+            RelayMessage::Created { socket, .. } => Ok(socket),
+            other => Err(unexpected("created", &other)),
+        }
+    }
+
+    /// `s.connect((host, port))`.
+    pub async fn connect(&mut self, socket: SocketId, addr: SocketAddr) -> Result<(), Failure> {
+        let op = Op::Connect { socket, host: addr.ip().to_string(), port: addr.port() };
+        match self.call(op, Bytes::new()).await?.message {
+            RelayMessage::Connected { .. } => Ok(()),
+            other => Err(unexpected("connected", &other)),
+        }
+    }
+
+    /// `s.sendall(data)`: `send` until the kernel has taken every byte.
+    pub async fn send_all(&mut self, socket: SocketId, data: &Bytes) -> Result<(), Failure> {
+        let mut rest = data.clone();
+        while !rest.is_empty() {
+            match self.call(Op::Send { socket }, rest.clone()).await?.message {
+                RelayMessage::Sent { bytes, .. } if (1..=rest.len() as u64).contains(&bytes) => {
+                    rest = rest.slice(bytes as usize..);
+                }
+                RelayMessage::Sent { bytes, .. } => {
+                    return Err(Failure::Garbled(format!("`sent` says {bytes} of {} bytes", rest.len())));
+                }
+                other => return Err(unexpected("sent", &other)),
+            }
+        }
+        Ok(())
+    }
+
+    /// `s.recv(max)`: what one read returned; empty when the peer closed.
+    pub async fn recv(&mut self, socket: SocketId, max: u32) -> Result<Bytes, Failure> {
+        let answer = self.call(Op::Recv { socket, max }, Bytes::new()).await?;
+        match answer.message {
+            RelayMessage::Received { .. } => Ok(answer.payload),
+            other => Err(unexpected("received", &other)),
+        }
+    }
+
+    /// `s.close()`.
+    pub async fn close(&mut self, socket: SocketId) -> Result<(), Failure> {
+        match self.call(Op::Close { socket }, Bytes::new()).await?.message {
+            RelayMessage::Closed { .. } => Ok(()),
+            other => Err(unexpected("closed", &other)),
+        }
+    }
+
+    /// Ends the session as a page does when it is closed: a WebSocket close
+    /// frame. Every answer has already arrived, so a failure here loses nothing.
+    pub async fn finish(&mut self) {
+        let _ = self.ws.close(None).await;
+    }
+
+    /// The next message from the relay, whatever it is.
+    async fn next(&mut self) -> Result<Answer, Failure> {
+        loop {
+            let decoded = match self.ws.next().await {
+                Some(Ok(Message::Text(text))) => Frame::decode_text(&text),
+                Some(Ok(Message::Binary(bytes))) => Frame::decode_binary(bytes),
+                // tungstenite answers pings itself.
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+                Some(Ok(Message::Close(_))) | None => {
+                    return Err(Failure::Lost("the relay closed the WebSocket".into()));
+                }
+                Some(Err(error)) => return Err(Failure::Lost(format!("the WebSocket failed: {error}"))),
+            };
+            return decoded.map_err(|error| Failure::Garbled(format!("an unreadable frame: {error}")));
+        }
+    }
+}
+
+/// An answer of the wrong type.
+fn unexpected(expected: &str, got: &RelayMessage) -> Failure {
+    Failure::Garbled(format!("expected `{expected}`, got `{}`", got.name()))
+}
