@@ -16,13 +16,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use protocol::{ErrorInfo, RelayMessage, RequestId, SocketId};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use super::arena::{Arena, Read};
 use super::budget::ByteBudget;
 use super::oserror::{self, EBADF};
 use super::outbox::Outbox;
@@ -68,7 +69,7 @@ impl Connection {
         let (socket, ctx) = (link.socket, link);
         let (reads, read_jobs) = mpsc::channel(QUEUE);
         let (writes, write_jobs) = mpsc::channel(QUEUE);
-        let reader = Reader { half: read_half, ctx: ctx.clone() };
+        let reader = Reader { half: read_half, arena: Arena::default(), ctx: ctx.clone() };
         let writer = Writer { half: write_half, ctx };
         let tasks = [
             tokio::spawn(serve(reader, read_jobs, cancel.clone())),
@@ -159,17 +160,19 @@ async fn serve<W: Worker>(mut worker: W, mut jobs: mpsc::Receiver<W::Job>, cance
 /// The read half: answers `recv` and `recv_all`.
 struct Reader {
     half: OwnedReadHalf,
+    /// Where reads land, each behind room for its frame's header.
+    arena: Arena,
     ctx: Link,
 }
 
 impl Reader {
-    /// One `read` of at most `buffer.len()` bytes, like one `recv` call, and
-    /// no more than the session may still receive.
-    async fn read_once(&mut self, buffer: &mut [u8]) -> Result<usize, ErrorInfo> {
-        let mut reservation = self.ctx.bytes.reserve(buffer.len())?;
-        let n = oserror::within(self.ctx.idle, self.half.read(&mut buffer[..reservation.room])).await?;
-        reservation.used(n);
-        Ok(n)
+    /// One `read` of at most `max` bytes, like one `recv` call, and no more
+    /// than the session may still receive.
+    async fn read_once(&mut self, max: usize) -> Result<Read, ErrorInfo> {
+        let mut reservation = self.ctx.bytes.reserve(max)?;
+        let read = oserror::within(self.ctx.idle, self.arena.read(&mut self.half, reservation.room)).await?;
+        reservation.used(read.len());
+        Ok(read)
     }
 }
 
@@ -186,22 +189,22 @@ impl Worker for Reader {
 
     async fn run(&mut self, job: ReadJob) -> Result<(), ErrorInfo> {
         let (re, socket) = (job.re, self.ctx.socket);
-        let mut buffer = vec![0u8; job.max];
         if !job.until_closed {
-            let n = self.read_once(&mut buffer).await?;
-            let message = RelayMessage::Received { re, socket };
-            self.ctx.out.send_with_payload(message, &buffer[..n]).await;
+            let read = self.read_once(job.max).await?;
+            let frame = read.into_frame(&RelayMessage::Received { re, socket });
+            self.ctx.out.send_binary(frame).await;
             return Ok(());
         }
         let (mut chunks, mut bytes) = (0u64, 0u64);
         loop {
-            let n = self.read_once(&mut buffer).await?;
+            let read = self.read_once(job.max).await?;
+            let n = read.len();
             if n == 0 {
                 let message = RelayMessage::Drained { re, socket, chunks, bytes };
                 self.ctx.out.send(message).await;
                 return Ok(());
             }
-            self.ctx.out.send_with_payload(RelayMessage::Chunk { re, socket }, &buffer[..n]).await;
+            self.ctx.out.send_binary(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
             chunks += 1;
             bytes += n as u64;
         }

@@ -14,6 +14,7 @@
 //!
 //! A session spends from its [budget]: requests per second and bytes in all.
 
+mod arena;
 mod budget;
 mod connect;
 mod connection;

@@ -6,11 +6,14 @@
 //! takes them out in order and writes them. The bound is the back-pressure:
 //! when the page reads slowly, whoever feeds the outbox waits, and a socket
 //! being drained into the page stops reading from TCP until there is room.
+//! The writer takes every frame that is waiting before it flushes, so a
+//! burst of small frames leaves in one write to the socket.
 //!
 //! The last frame of a session may be a WebSocket *close* frame carrying a
 //! code and a reason (the relay shutting down, a limit): the page shows it.
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use bytes::Bytes;
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use protocol::frame::{Message as _, encode_binary};
@@ -33,9 +36,20 @@ impl Outbox {
     pub fn start(mut sink: SplitSink<WebSocket, Message>) -> (Outbox, JoinHandle<()>) {
         let (frames, mut queue) = mpsc::channel(CAPACITY);
         let writer = tokio::spawn(async move {
-            while let Some(message) = queue.recv().await {
-                let last = matches!(message, Message::Close(_));
-                if let Err(error) = sink.send(message).await {
+            while let Some(first) = queue.recv().await {
+                // Take every frame that is waiting, then flush them together:
+                // one write to the socket for many small frames.
+                let mut next = Some(first);
+                let mut last = false;
+                while let Some(message) = next.take() {
+                    last = matches!(message, Message::Close(_));
+                    if let Err(error) = sink.feed(message).await {
+                        tracing::debug!("the page is gone: {error}");
+                        return;
+                    }
+                    next = if last { None } else { queue.try_recv().ok() };
+                }
+                if let Err(error) = sink.flush().await {
                     tracing::debug!("the page is gone: {error}");
                     return;
                 }
@@ -51,6 +65,11 @@ impl Outbox {
     /// Sends a message that carries no bytes.
     pub async fn send(&self, message: RelayMessage) {
         self.push(Frame::new(message).encode()).await;
+    }
+
+    /// Sends a binary frame that is already built (see `arena`).
+    pub async fn send_binary(&self, frame: Bytes) {
+        let _ = self.frames.send(Message::Binary(frame)).await;
     }
 
     /// Sends a message with the bytes it carries (`received`, `chunk`, `server_log`).
