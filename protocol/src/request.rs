@@ -20,11 +20,37 @@ use crate::{RequestId, SocketId};
 
 /// One request from the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Tagged")]
 pub struct Request {
     /// Chosen by the page; every answer repeats it as `re`.
     pub id: RequestId,
     #[serde(flatten)]
     pub op: Op,
+}
+
+/// A request as it arrives, before its `op` is trusted. Flattening an
+/// internally tagged enum lets serde take a variant's *index* as its tag
+/// (`"op":5` would be `close`), which the protocol does not allow: `op` must
+/// be the operation's name.
+#[derive(Deserialize)]
+struct Tagged {
+    id: RequestId,
+    op: serde_json::Value,
+    #[serde(flatten)]
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TryFrom<Tagged> for Request {
+    type Error = String;
+
+    fn try_from(Tagged { id, op, mut fields }: Tagged) -> Result<Request, String> {
+        if !op.is_string() {
+            return Err(format!("`op` must be an operation's name, such as \"connect\", not {op}"));
+        }
+        fields.insert("op".to_owned(), op);
+        let op = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|error| error.to_string())?;
+        Ok(Request { id, op })
+    }
 }
 
 /// The socket call to make.

@@ -148,7 +148,10 @@ impl Session {
     /// Answers one frame from the page, if the page is within its rate.
     async fn on_frame(&mut self, decode: impl FnOnce() -> Result<Frame<Request>, DecodeError>) {
         if let Err(error) = self.rate.take() {
-            let re = decode().ok().map(|frame| frame.message.id);
+            let re = match decode() {
+                Ok(frame) => Some(frame.message.id),
+                Err(error) => error.request_id(),
+            };
             self.out.error(re, None, error).await;
             return;
         }
