@@ -48,7 +48,8 @@ impl TryFrom<Tagged> for Request {
             return Err(format!("`op` must be an operation's name, such as \"connect\", not {op}"));
         }
         fields.insert("op".to_owned(), op);
-        let op = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|error| error.to_string())?;
+        let op =
+            serde_json::from_value(serde_json::Value::Object(fields)).map_err(|error| error.to_string())?;
         Ok(Request { id, op })
     }
 }
