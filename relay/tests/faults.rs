@@ -24,30 +24,13 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
+use std::net::Shutdown;
 use std::time::Duration;
 
+use common::targets::connected_to_the_test;
 use common::{Page, TestRelay, expect_error};
-use protocol::{ErrorKind, Op, RelayMessage, RequestId, SocketId};
+use protocol::{ErrorKind, Op, RelayMessage, RequestId};
 use socket2::SockRef;
-
-/// How long the test's own blocking reads may wait before the test fails.
-const READ_PATIENCE: Duration = Duration::from_secs(10);
-
-/// A page with a socket connected to a server the test plays: the page,
-/// its socket, and the server's end of the connection.
-async fn connected_to_the_test(relay: &TestRelay) -> (Page, SocketId, TcpStream) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let mut page = Page::open(relay).await;
-    let s = page.socket().await;
-    page.connect(s, listener.local_addr().unwrap()).await;
-    // The handshake is done: the connection waits in the queue, so this returns at once.
-    let (server, _) = listener.accept().unwrap();
-    server.set_read_timeout(Some(READ_PATIENCE)).unwrap();
-    // Every write goes out at once, rather than waiting for an ACK (Nagle).
-    server.set_nodelay(true).unwrap();
-    (page, s, server)
-}
 
 /// `n` bytes that tell where they are in the stream.
 fn pattern(seed: u8, n: usize) -> Vec<u8> {

@@ -43,9 +43,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::targets::black_hole;
 use common::{Page, TestRelay};
 use protocol::{Op, RelayMessage};
-use socket2::{Domain, Socket, Type};
 
 const ROUNDS: usize = 4;
 const PAGES_PER_ROUND: usize = 5;
@@ -184,21 +184,6 @@ fn write_forever(mut stream: TcpStream, ended: &AtomicUsize) {
     while stream.write_all(&block).is_ok() {}
     drop(stream);
     ended.fetch_add(1, Ordering::SeqCst);
-}
-
-/// A listener whose accept queue is full, so that a `connect` to it never
-/// completes (Linux drops the SYN), and the connections that fill it.
-fn black_hole() -> (SocketAddr, Socket, Vec<TcpStream>) {
-    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    listener.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into()).unwrap();
-    listener.listen(0).unwrap();
-    let addr = listener.local_addr().unwrap().as_socket().unwrap();
-    let mut queued = Vec::new();
-    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-        queued.push(stream);
-        assert!(queued.len() < 10, "the queue of a listen(0) socket never filled up");
-    }
-    (addr, listener, queued)
 }
 
 /// Opens a page with sockets in every state and data flowing, and returns it

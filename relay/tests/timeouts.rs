@@ -12,12 +12,13 @@
 mod common;
 
 use std::io::Read;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+
 use std::time::{Duration, Instant};
 
+use common::targets::{black_hole, connected_to_the_test};
 use common::{Page, TestRelay};
-use protocol::{ErrorKind, Op, SocketId};
-use socket2::{Domain, SockRef, Socket, Type};
+use protocol::{ErrorKind, Op};
+use socket2::SockRef;
 
 /// The relay's limit in these tests, for both `connect` and `recv`.
 const LIMIT: Duration = Duration::from_millis(300);
@@ -25,18 +26,6 @@ const LIMIT: Duration = Duration::from_millis(300);
 async fn relay_with_short_limits() -> TestRelay {
     let ms = LIMIT.as_millis().to_string();
     TestRelay::start(&["--idle-timeout", &ms, "--connect-timeout", &ms]).await
-}
-
-/// A page with a socket connected to a server the test plays: the page,
-/// its socket, and the server's end of the connection.
-async fn connected_to_the_test(relay: &TestRelay) -> (Page, SocketId, TcpStream) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let mut page = Page::open(relay).await;
-    let s = page.socket().await;
-    page.connect(s, listener.local_addr().unwrap()).await;
-    // The handshake is done: the connection waits in the queue, so this returns at once.
-    let (server, _) = listener.accept().unwrap();
-    (page, s, server)
 }
 
 /// Makes the call `op`, which must fail with `TimeoutError: timed out`
@@ -72,16 +61,7 @@ async fn recv_from_a_silent_server_times_out_and_the_socket_goes_on() {
 #[tokio::test]
 async fn connect_to_a_server_whose_queue_is_full_times_out() {
     let relay = relay_with_short_limits().await;
-    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    listener.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into()).unwrap();
-    listener.listen(0).unwrap();
-    let addr = listener.local_addr().unwrap().as_socket().unwrap();
-    // Connect without ever accepting until a connection is not answered.
-    let mut queued = Vec::new();
-    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-        queued.push(stream);
-        assert!(queued.len() < 10, "the queue of a listen(0) socket never filled up");
-    }
+    let (addr, listener, _queued) = black_hole();
 
     let mut page = Page::open(&relay).await;
     let s = page.socket().await;

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own part of this module
 
 pub mod nginx;
+pub mod targets;
 
 use std::net::SocketAddr;
 use std::time::Duration;
