@@ -192,7 +192,7 @@ impl Worker for Reader {
         if !job.until_closed {
             let read = self.read_once(job.max).await?;
             let frame = read.into_frame(&RelayMessage::Received { re, socket });
-            self.ctx.out.send_binary(frame).await;
+            self.ctx.out.send_data(frame).await;
             return Ok(());
         }
         let (mut chunks, mut bytes) = (0u64, 0u64);
@@ -204,7 +204,7 @@ impl Worker for Reader {
                 self.ctx.out.send(message).await;
                 return Ok(());
             }
-            self.ctx.out.send_binary(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
+            self.ctx.out.send_data(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
             chunks += 1;
             bytes += n as u64;
         }

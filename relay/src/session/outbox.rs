@@ -9,6 +9,11 @@
 //! The writer takes every frame that is waiting before it flushes, so a
 //! burst of small frames leaves in one write to the socket.
 //!
+//! Frames of socket data are also bounded by their bytes: at most
+//! [`DATA_IN_FLIGHT`] may wait at once. Without that, a fast socket and
+//! large reads would queue 64 frames of up to 1 MiB each, and memory that
+//! is freed and taken again at that rate costs page faults.
+//!
 //! The last frame of a session may be a WebSocket *close* frame carrying a
 //! code and a reason (the relay shutting down, a limit): the page shows it.
 
@@ -18,16 +23,25 @@ use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use protocol::frame::{Message as _, encode_binary};
 use protocol::{ErrorInfo, Frame, RelayMessage, RequestId, SocketId, WireFrame};
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
 /// How many frames may wait for the WebSocket before senders wait too.
 const CAPACITY: usize = 64;
+/// How many bytes of socket data may wait for the WebSocket.
+const DATA_IN_FLIGHT: usize = 1 << 20;
+
+/// A frame on its way, with the room it holds in the data bound.
+type Queued = (Message, Option<OwnedSemaphorePermit>);
 
 /// A handle for sending messages to the page; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    frames: mpsc::Sender<Message>,
+    frames: mpsc::Sender<Queued>,
+    /// Permits for bytes of socket data, one a byte.
+    data_room: Arc<Semaphore>,
 }
 
 impl Outbox {
@@ -36,30 +50,34 @@ impl Outbox {
     pub fn start(mut sink: SplitSink<WebSocket, Message>) -> (Outbox, JoinHandle<()>) {
         let (frames, mut queue) = mpsc::channel(CAPACITY);
         let writer = tokio::spawn(async move {
+            let mut written = Vec::new();
             while let Some(first) = queue.recv().await {
                 // Take every frame that is waiting, then flush them together:
                 // one write to the socket for many small frames.
                 let mut next = Some(first);
                 let mut last = false;
-                while let Some(message) = next.take() {
+                while let Some((message, room)) = next.take() {
                     last = matches!(message, Message::Close(_));
                     if let Err(error) = sink.feed(message).await {
                         tracing::debug!("the page is gone: {error}");
                         return;
                     }
+                    written.extend(room);
                     next = if last { None } else { queue.try_recv().ok() };
                 }
                 if let Err(error) = sink.flush().await {
                     tracing::debug!("the page is gone: {error}");
                     return;
                 }
+                // The frames are out: their room goes back.
+                written.clear();
                 if last {
                     return;
                 }
             }
             let _ = sink.close().await;
         });
-        (Outbox { frames }, writer)
+        (Outbox { frames, data_room: Arc::new(Semaphore::new(DATA_IN_FLIGHT)) }, writer)
     }
 
     /// Sends a message that carries no bytes.
@@ -67,9 +85,12 @@ impl Outbox {
         self.push(Frame::new(message).encode()).await;
     }
 
-    /// Sends a binary frame that is already built (see `arena`).
-    pub async fn send_binary(&self, frame: Bytes) {
-        let _ = self.frames.send(Message::Binary(frame)).await;
+    /// Sends a frame of socket data that is already built (see `arena`),
+    /// once there is room for its bytes.
+    pub async fn send_data(&self, frame: Bytes) {
+        let bytes = frame.len().min(DATA_IN_FLIGHT) as u32; // at most 1 MiB
+        let room = Arc::clone(&self.data_room).acquire_many_owned(bytes).await.ok();
+        let _ = self.frames.send((Message::Binary(frame), room)).await;
     }
 
     /// Sends a message with the bytes it carries (`received`, `chunk`, `server_log`).
@@ -89,7 +110,7 @@ impl Outbox {
     pub async fn close(&self, code: u16, reason: &'static str) {
         debug_assert!(reason.len() <= 123, "a close reason has at most 123 bytes: {reason}");
         let frame = CloseFrame { code, reason: reason.into() };
-        let _ = self.frames.send(Message::Close(Some(frame))).await;
+        let _ = self.frames.send((Message::Close(Some(frame)), None)).await;
     }
 
     async fn push(&self, frame: WireFrame) {
@@ -99,6 +120,6 @@ impl Outbox {
         };
         // Fails only when the writer has stopped because the page is gone;
         // the session is then ending and cancels whoever is still sending.
-        let _ = self.frames.send(message).await;
+        let _ = self.frames.send((message, None)).await;
     }
 }
