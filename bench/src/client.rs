@@ -8,6 +8,13 @@
 //! that took. Because only one request is ever outstanding, every message the
 //! relay sends must be about that request: anything else is a fault.
 //!
+//! Two variations serve the benchmarks: [`Client::call_streaming`] hands
+//! each progress message to the caller as it comes (the `chunk`s of a
+//! `recv_all`), and [`Client::call_together`] sends a few requests before
+//! waiting for any answer, as a page may, so that a `send` and the `recv`
+//! for its reply cost one round trip instead of two. Then every message
+//! must be about one of those requests.
+//!
 //! Whatever goes wrong is a [`Failure`] of one of the two kinds a load test
 //! counts:
 //!
@@ -89,6 +96,66 @@ impl Client {
 
     /// Makes one request and returns its final answer.
     pub async fn call(&mut self, op: Op, payload: Bytes) -> Result<Answer, Failure> {
+        self.call_streaming(op, payload, |_| Ok(())).await
+    }
+
+    /// Makes one request, hands each of its progress messages to `progress`
+    /// as it arrives, and returns its final answer.
+    pub async fn call_streaming(
+        &mut self,
+        op: Op,
+        payload: Bytes,
+        mut progress: impl FnMut(Answer) -> Result<(), Failure>,
+    ) -> Result<Answer, Failure> {
+        let sent = Instant::now();
+        let (id, name) = self.feed(op, payload).await?;
+        self.flush().await?;
+        loop {
+            let answer = self.next().await?;
+            if answer.message.request_id() != Some(id) {
+                return Err(not_asked(&answer));
+            }
+            if !answer.message.is_final() {
+                progress(answer)?;
+                continue;
+            }
+            self.steps.push((name, sent.elapsed()));
+            return answered(answer);
+        }
+    }
+
+    /// Makes the requests all at once and returns their final answers, in
+    /// the order of the requests, whatever the order they came in.
+    pub async fn call_together<const N: usize>(
+        &mut self,
+        requests: [(Op, Bytes); N],
+    ) -> Result<[Answer; N], Failure> {
+        let sent = Instant::now();
+        let first = self.next_id;
+        let mut names = Vec::with_capacity(N);
+        for (op, payload) in requests {
+            names.push(self.feed(op, payload).await?.1);
+        }
+        self.flush().await?;
+        let mut answers: [Option<Answer>; N] = std::array::from_fn(|_| None);
+        while answers.iter().any(Option::is_none) {
+            let answer = self.next().await?;
+            let slot =
+                answer.message.request_id().and_then(|id| answers.get_mut(id.checked_sub(first)? as usize));
+            match slot {
+                Some(slot @ None) if answer.message.is_final() => {
+                    *slot = Some(answered(answer)?);
+                }
+                Some(None) => {}
+                _ => return Err(not_asked(&answer)),
+            }
+        }
+        self.steps.extend(names.into_iter().map(|name| (name, sent.elapsed())));
+        Ok(answers.map(|answer| answer.expect("every request was answered")))
+    }
+
+    /// Queues one request to be sent with the next flush; returns its id and name.
+    async fn feed(&mut self, op: Op, payload: Bytes) -> Result<(RequestId, &'static str), Failure> {
         let id = self.next_id;
         self.next_id += 1;
         let request = Request { id, op };
@@ -97,27 +164,16 @@ impl Client {
             WireFrame::Text(text) => Message::Text(text.into()),
             WireFrame::Binary(bytes) => Message::Binary(bytes),
         };
-        let sent = Instant::now();
         self.ws
-            .send(message)
+            .feed(message)
             .await
             .map_err(|error| Failure::Lost(format!("cannot send a request: {error}")))?;
-        loop {
-            let answer = self.next().await?;
-            if answer.message.request_id() != Some(id) {
-                return Err(Failure::Garbled(format!(
-                    "a `{}` that is not about the request being answered",
-                    answer.message.name()
-                )));
-            }
-            if answer.message.is_final() {
-                self.steps.push((name, sent.elapsed()));
-                if let RelayMessage::Error { error, .. } = answer.message {
-                    return Err(Failure::Lost(error.to_string()));
-                }
-                return Ok(answer);
-            }
-        }
+        Ok((id, name))
+    }
+
+    /// Sends the requests queued by `feed`.
+    async fn flush(&mut self) -> Result<(), Failure> {
+        self.ws.flush().await.map_err(|error| Failure::Lost(format!("cannot send a request: {error}")))
     }
 
     /// `socket.socket(family, SOCK_STREAM)`.
@@ -195,7 +251,20 @@ impl Client {
     }
 }
 
+/// A final answer as the result of its request: an `error` is a lost answer.
+fn answered(answer: Answer) -> Result<Answer, Failure> {
+    match answer.message {
+        RelayMessage::Error { error, .. } => Err(Failure::Lost(error.to_string())),
+        _ => Ok(answer),
+    }
+}
+
+/// A message about a request that is not being answered.
+fn not_asked(answer: &Answer) -> Failure {
+    Failure::Garbled(format!("a `{}` that is not about the request being answered", answer.message.name()))
+}
+
 /// An answer of the wrong type.
-fn unexpected(expected: &str, got: &RelayMessage) -> Failure {
+pub fn unexpected(expected: &str, got: &RelayMessage) -> Failure {
     Failure::Garbled(format!("expected `{expected}`, got `{}`", got.name()))
 }

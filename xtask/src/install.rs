@@ -12,6 +12,9 @@
 //!   `wasm-bindgen` crate in Cargo.lock, and Trunk.
 //! * From npm (Node comes with the machine): binaryen, whose `wasm-opt`
 //!   Trunk runs to shrink the wasm, into `target/tools/`.
+//!
+//! `cargo xtask bench` (not CI) also needs the bridges it compares the
+//! relay with: [`websocat`] from crates.io and [`websockify`] from PyPI.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +27,10 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// binaryen's major version, as Trunk.toml pins it for `wasm-opt`.
 const BINARYEN_VERSION: &str = "132";
+
+/// The versions of the bridges `cargo xtask bench` compares the relay with.
+pub const WEBSOCAT_VERSION: &str = "1.14.0";
+pub const WEBSOCKIFY_VERSION: &str = "0.13.0";
 
 /// Debian packages every run of the tests needs.
 const TEST_PACKAGES: [&str; 5] =
@@ -115,6 +122,45 @@ fn debian_packages(packages: &[&str]) -> Result {
 fn installed(package: &str) -> bool {
     cmd::output("dpkg-query", &["-W", "-f=${Status}", package])
         .is_some_and(|status| status.ends_with(" ok installed"))
+}
+
+/// Installs websocat from crates.io unless `websocat --version` reports
+/// `WEBSOCAT_VERSION`. (Its lock file pins a `traitobject` that today's
+/// rustc rejects; the retry without `--locked` takes the fixed release.)
+pub fn websocat() -> Result {
+    cargo_tool("websocat", "websocat", WEBSOCAT_VERSION)
+}
+
+/// Where websockify's virtual environment lives.
+pub fn websockify_venv(root: &Path) -> PathBuf {
+    root.join("target").join("tools").join("websockify")
+}
+
+/// Installs websockify from PyPI into a virtual environment under
+/// `target/tools/` (Debian's Python is "externally managed": pip may not
+/// install into it), unless it is there at `WEBSOCKIFY_VERSION`; returns
+/// the `websockify` program.
+pub fn websockify(root: &Path) -> Result<PathBuf> {
+    let venv = websockify_venv(root);
+    let (python, program) = (venv.join("bin").join("python"), venv.join("bin").join("websockify"));
+    if websockify_version(&python).as_deref() == Some(WEBSOCKIFY_VERSION) && program.exists() {
+        return Ok(program);
+    }
+    println!("Installing websockify {WEBSOCKIFY_VERSION} from PyPI into {}…", venv.display());
+    let make_venv =
+        || cmd::run(cmd::command("python3", &["-m", "venv", &venv.display().to_string()], root, &[]));
+    // Debian's python3 makes virtual environments only with python3-venv.
+    make_venv().or_else(|_| debian_packages(&["python3-venv"]).and_then(|()| make_venv()))?;
+    let package = format!("websockify=={WEBSOCKIFY_VERSION}");
+    let pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &package];
+    cmd::run(cmd::command(&python.display().to_string(), &pip, root, &[]))?;
+    Ok(program)
+}
+
+/// The websockify version installed for `python`, if any.
+pub fn websockify_version(python: &Path) -> Option<String> {
+    let script = "import importlib.metadata as m; print(m.version('websockify'))";
+    cmd::output(&python.display().to_string(), &["-c", script]).map(|version| version.trim().to_owned())
 }
 
 /// Installs `krate` with cargo unless `binary --version` already reports `version`.

@@ -9,8 +9,10 @@
 //! cargo xtask test-wasm   the front end's tests, in headless Chromium
 //! cargo xtask test-browser  the browser end-to-end tests
 //! cargo xtask load        1,000 Hello sessions at once against a real relay
+//! cargo xtask bench       the relay next to websocat, websockify and direct TCP; writes docs/benchmarks.md
 //! ```
 
+mod bench;
 mod ci;
 mod cmd;
 mod install;
@@ -48,6 +50,9 @@ enum Task {
     /// Run many Hello sessions at once through a real relay: answers lost or
     /// garbled, request latency, and the relay's peak memory.
     Load(load::Options),
+    /// Measure the relay next to other WebSocket-to-TCP bridges (websocat,
+    /// websockify) and direct TCP, and its front end; write docs/benchmarks.md.
+    Bench(bench::Options),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         Task::TestWasm => wasm::test(&root).map(|_| ()),
         Task::TestBrowser => ci::browser_tests(&root).map(|_| ()),
         Task::Load(options) => load::run(&root, &options),
+        Task::Bench(options) => bench::run(&root, &options),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,60 @@
+//! A plain WebSocket-to-TCP bridge, seen from its WebSocket side.
+//!
+//! websocat and websockify bridge the simplest way there is: each WebSocket
+//! that arrives opens a new TCP connection to one fixed target, and from
+//! then on whatever arrives on one side leaves on the other, bytes in binary
+//! messages one way and raw on the wire the other. There is no protocol to
+//! speak: the client sends binary messages, reads binary messages, and the
+//! bridge closes the WebSocket when the target closes its connection.
+//!
+//! Where message boundaries fall is the bridge's business (TCP has none to
+//! keep), so readers must take the bytes as a stream.
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::client::Failure;
+
+/// One WebSocket through a bridge, and so one TCP connection to its target.
+pub struct Tunnel {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Tunnel {
+    /// Opens a WebSocket to the bridge at `url`, which connects it to its target.
+    pub async fn open(url: &str) -> Result<Tunnel, Failure> {
+        // TCP_NODELAY, as the relay's client and browsers have it.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+            .await
+            .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
+        Ok(Tunnel { ws })
+    }
+
+    /// Sends `data` to the target, as one binary message.
+    pub async fn send(&mut self, data: Bytes) -> Result<(), Failure> {
+        self.ws
+            .send(Message::Binary(data))
+            .await
+            .map_err(|error| Failure::Lost(format!("cannot send through the bridge: {error}")))
+    }
+
+    /// The next bytes from the target; `None` once the bridge has closed
+    /// the WebSocket, because the target closed.
+    pub async fn next(&mut self) -> Result<Option<Bytes>, Failure> {
+        loop {
+            return match self.ws.next().await {
+                Some(Ok(Message::Binary(bytes))) => Ok(Some(bytes)),
+                Some(Ok(Message::Close(_))) | None => Ok(None),
+                // tungstenite answers pings itself.
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+                Some(Ok(Message::Text(_))) => {
+                    Err(Failure::Garbled("a text message from a binary bridge".into()))
+                }
+                Some(Err(error)) => Err(Failure::Lost(format!("the WebSocket failed: {error}"))),
+            };
+        }
+    }
+}
