@@ -1,12 +1,12 @@
-//! The page: its header, the relay's status, the lessons, and the
-//! listeners that turn clicks and typing into actions.
+//! The page: its header, the relay's status, the lessons, the address
+//! panel, and the listeners that turn clicks and typing into actions.
 //!
 //! All state lives in [`App`]. Clicks reach one listener on the page, which
 //! reads the `data-action` of the button that was pressed (and the
 //! `data-lesson` of its section); typing reaches one listener that reads the
-//! input's `data-index` and `data-field`. Messages
-//! from the relay arrive as bridge events. Each changes the state and then
-//! redraws the parts of the page that show it.
+//! input's `data-index` and `data-field` (or, for the address panel, its
+//! id). Messages from the relay arrive as bridge events. Each changes the
+//! state and then redraws the parts of the page that show it.
 
 use std::cell::{Cell, OnceCell, RefCell, RefMut};
 use std::rc::Rc;
@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, UrlSearchParams};
 
+use crate::address::{self, AddressPanel};
 use crate::bridge::{Bridge, BridgeEvent};
 use crate::dom::{self, el, replace};
 use crate::hello::{self, HelloLesson, LogLine};
@@ -34,16 +35,40 @@ pub enum RelayState {
     Gone { retry_ms: u32, reason: Option<String> },
 }
 
+/// What the page shows under its tabs: a lesson, or the address panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Lesson(LessonId),
+    Address,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Lesson(LessonId::Http), Tab::Lesson(LessonId::Hello), Tab::Address];
+
+    /// The name used in `?lesson=`, and the id of the tab's section.
+    fn name(self) -> &'static str {
+        match self {
+            Tab::Lesson(lesson) => lesson.name(),
+            Tab::Address => address::view::SECTION,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|tab| tab.name() == name)
+    }
+}
+
 pub struct App {
     lang: Cell<Lang>,
-    /// The lesson on show.
-    lesson: Cell<LessonId>,
+    /// The lesson (or the panel) on show.
+    tab: Cell<Tab>,
     bridge: OnceCell<Bridge>,
     relay: RefCell<RelayState>,
     /// A message from the relay addressed to no call, such as missed log lines.
     notice: RefCell<Option<String>>,
     pub http: RefCell<HttpLesson>,
     pub hello: RefCell<HelloLesson>,
+    pub address: RefCell<AddressPanel>,
 }
 
 impl App {
@@ -56,15 +81,17 @@ impl App {
             window.location().search().ok().and_then(|search| UrlSearchParams::new_with_str(&search).ok());
         let param = |name: &str| params.as_ref().and_then(|params| params.get(name));
         let lang = Lang::choose(param("lang").as_deref(), &window.navigator().language().unwrap_or_default());
-        let lesson = param("lesson").and_then(|name| LessonId::from_name(&name)).unwrap_or(LessonId::Http);
+        let tab =
+            param("lesson").and_then(|name| Tab::from_name(&name)).unwrap_or(Tab::Lesson(LessonId::Http));
         let app = Rc::new(App {
             lang: Cell::new(lang),
-            lesson: Cell::new(lesson),
+            tab: Cell::new(tab),
             bridge: OnceCell::new(),
             relay: RefCell::new(RelayState::Connecting),
             notice: RefCell::new(None),
             http: RefCell::new(HttpLesson::default()),
             hello: RefCell::new(HelloLesson::default()),
+            address: RefCell::new(AddressPanel::default()),
         });
         app.draw_all();
         let weak = Rc::downgrade(&app);
@@ -103,6 +130,9 @@ impl App {
                 return;
             };
             let action = button.get_attribute("data-action").unwrap_or_default();
+            if action == address::view::FILL {
+                return app.fill_address(&button.get_attribute("data-value").unwrap_or_default());
+            }
             let index = button.get_attribute("data-index").and_then(|index| index.parse().ok());
             app.on_action(lesson_of(&button), &action, index);
         });
@@ -116,6 +146,9 @@ impl App {
                 (_, Some(text_area)) => text_area.value(),
                 _ => return,
             };
+            if input.id() == address::view::INPUT {
+                return app.edit_address(value);
+            }
             let index = input.get_attribute("data-index").and_then(|index| index.parse().ok());
             let field = input.get_attribute("data-field").and_then(|field| Field::from_name(&field));
             if let (Some(lesson), Some(index), Some(field)) = (lesson_of(&input), index, field) {
@@ -161,14 +194,30 @@ impl App {
             }
             (_, "save", _) => self.save_body(),
             (_, "show-lesson", Some(index)) => {
-                if let Some(&lesson) = LessonId::ALL.get(index) {
-                    self.lesson.set(lesson);
+                if let Some(&tab) = Tab::ALL.get(index) {
+                    self.tab.set(tab);
                     self.remember_in_url();
                     self.draw_lesson_choice();
                 }
             }
             (_, "language", _) => self.switch_language(),
             _ => {}
+        }
+    }
+
+    /// The learner typed into the address panel: show what it is.
+    fn edit_address(&self, text: String) {
+        self.address.borrow_mut().text = text;
+        address::view::draw(&self.address.borrow(), self.texts());
+    }
+
+    /// An example (or an address the panel showed) goes into the panel's input.
+    fn fill_address(&self, text: &str) {
+        if let Some(input) = dom::document().get_element_by_id(address::view::INPUT)
+            && let Ok(input) = input.dyn_into::<HtmlInputElement>()
+        {
+            input.set_value(text);
+            self.edit_address(text.to_owned());
         }
     }
 
@@ -274,7 +323,7 @@ impl App {
     /// Puts the language and the lesson into the address, so a reload or
     /// a shared link shows the same.
     fn remember_in_url(&self) {
-        let url = format!("?lang={}&lesson={}", self.lang.get().code(), self.lesson.get().name());
+        let url = format!("?lang={}&lesson={}", self.lang.get().code(), self.tab.get().name());
         if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
         }
@@ -299,30 +348,34 @@ impl App {
                 .attr("aria-label", texts.switch_label)
                 .text(texts.switch_to),
         ]);
-        let choices = LessonId::ALL.into_iter().enumerate().map(|(index, lesson)| {
-            let name = match lesson {
-                LessonId::Http => texts.http_title,
-                LessonId::Hello => texts.hello_title,
+        let choices = Tab::ALL.into_iter().enumerate().map(|(index, tab)| {
+            let name = match tab {
+                Tab::Lesson(LessonId::Http) => texts.http_title,
+                Tab::Lesson(LessonId::Hello) => texts.hello_title,
+                Tab::Address => texts.address_title,
             };
-            el("button").id(&format!("show-{}", lesson.name())).action("show-lesson", Some(index)).text(name)
+            el("button").id(&format!("show-{}", tab.name())).action("show-lesson", Some(index)).text(name)
         });
         let nav = el("nav").class("lessons").attr("aria-label", texts.lessons).children(choices);
-        let main = el("main").children([nav, http::view::section(texts), hello::view::section(texts)]);
+        let address = address::view::section(&self.address.borrow(), texts);
+        let main =
+            el("main").children([nav, http::view::section(texts), hello::view::section(texts), address]);
         replace("app", [header, main]);
         self.draw_status();
         self.draw_lesson_choice();
         self.draw_lessons();
+        address::view::draw(&self.address.borrow(), texts);
     }
 
-    /// Shows the chosen lesson and hides the other.
+    /// Shows the chosen lesson (or panel) and hides the others.
     fn draw_lesson_choice(&self) {
         let document = dom::document();
-        for lesson in LessonId::ALL {
-            let chosen = lesson == self.lesson.get();
-            if let Some(section) = document.get_element_by_id(lesson.name()) {
+        for tab in Tab::ALL {
+            let chosen = tab == self.tab.get();
+            if let Some(section) = document.get_element_by_id(tab.name()) {
                 let _ = section.toggle_attribute_with_force("hidden", !chosen);
             }
-            if let Some(button) = document.get_element_by_id(&format!("show-{}", lesson.name())) {
+            if let Some(button) = document.get_element_by_id(&format!("show-{}", tab.name())) {
                 let _ = button.set_attribute("aria-pressed", if chosen { "true" } else { "false" });
             }
         }

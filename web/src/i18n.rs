@@ -158,6 +158,31 @@ pub struct Texts {
     pub preview_title: &'static str,
     /// {0}: the content type.
     pub no_preview: &'static str,
+    // The address panel. A text with a line for each variant of an enum is
+    // checked line by line in `web/tests/address.rs`.
+    pub address_title: &'static str,
+    pub address_label: &'static str,
+    pub address_examples: &'static str,
+    pub look: &'static str,
+    pub row_dotted: &'static str,
+    pub row_integer: &'static str,
+    pub row_hex: &'static str,
+    pub row_bits: &'static str,
+    pub row_kind: &'static str,
+    pub row_mapped: &'static str,
+    pub row_compressed: &'static str,
+    pub row_expanded: &'static str,
+    pub row_carries: &'static str,
+    /// What each `V4Kind` is, a line each, in order; {0}: its block.
+    pub v4_kinds: &'static str,
+    /// What each `V6Kind` is, a line each, in order; {0}: its block.
+    pub v6_kinds: &'static str,
+    /// What is wrong, for each `Problem`, a line each, in order; {0}: what it concerns.
+    pub address_errors: &'static str,
+    pub spellings_title: &'static str,
+    pub spellings: &'static str,
+    pub bind_title: &'static str,
+    pub bind: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -235,6 +260,52 @@ pub static EN: Texts = Texts {
     chunked_invalid: "The chunked body could not be decoded: {0}",
     preview_title: "Preview (in a sandbox: no scripts run)",
     no_preview: "A browser does not show {0}: see the bytes in the chunks above.",
+    address_title: "Addresses",
+    address_label: "An IPv4 or IPv6 address, in any spelling",
+    address_examples: "Examples:",
+    look: "Examine",
+    row_dotted: "Dotted quad",
+    row_integer: "Integer",
+    row_hex: "Hex",
+    row_bits: "Bits",
+    row_kind: "What it is",
+    row_mapped: "As IPv6",
+    row_compressed: "Compressed",
+    row_expanded: "Expanded",
+    row_carries: "IPv4 inside",
+    v4_kinds: "{0}: every interface. A server binds it to listen everywhere; nobody connects to it.\n\
+        Loopback, {0}: this machine. A server bound here is reachable only from this computer.\n\
+        Private (RFC 1918), {0}: local networks, not routed on the internet.\n\
+        Link-local, {0}: self-assigned, this link only.\n\
+        Documentation, {0}: for examples.\n\
+        Multicast, {0}: to a group of hosts.\n\
+        Broadcast, {0}: to every host on this network.\n\
+        Reserved, {0}.\n\
+        Public: reachable across the internet.",
+    v6_kinds: "Unspecified, {0}: IPv6's 0.0.0.0; a server binds :: to listen everywhere.\n\
+        Loopback, {0}: IPv6's 127.0.0.1, this machine.\n\
+        IPv4-mapped, {0}: an IPv4 address in IPv6 form, as AF_INET6 sockets show IPv4 peers.\n\
+        Documentation, {0}: for examples.\n\
+        Link-local, {0}: this link only.\n\
+        Unique local, {0}: IPv6's private addresses.\n\
+        Multicast, {0}: to a group of hosts.\n\
+        Global unicast, {0}: public.\n\
+        Reserved.",
+    address_errors: "Type an address, or choose an example.\n\
+        “{0}” cannot be part of an address.\n\
+        {0} numbers between dots: IPv4 has 4.\n\
+        {0} is above 255: a byte holds 0 to 255.\n\
+        {0} starts with 0, which some programs read as octal.\n\
+        {0} is more than 32 bits hold (4294967295).\n\
+        “::” twice: it may stand for one run of zero groups only.\n\
+        {0} has more than 4 hex digits: a group is 16 bits.\n\
+        {0} groups: IPv6 has 8 (with ::, at most 7 written).\n\
+        Only {0} groups: IPv6 has 8; write them all, or use ::.\n\
+        Not an IPv4 or IPv6 address.",
+    spellings_title: "One address, several spellings",
+    spellings: "An IPv4 address is one 32-bit number: 127.0.0.1 writes its 4 bytes in decimal, 2130706433 the whole number, 0x7f000001 the number in hex. IPv6 writes 128 bits as 8 hex groups; leading zeros may go, and :: may replace one run of zero groups.",
+    bind_title: "127.0.0.1 or 0.0.0.0?",
+    bind: "Bound to ('127.0.0.1', 9999), as in the tutorial, a server is reachable only from the same machine; bound to ('0.0.0.0', 9999), it listens on every interface, and other computers can connect too. Clients connect to a real address, not to 0.0.0.0.",
 };
 
 pub static ZH: Texts = Texts {
@@ -312,4 +383,50 @@ pub static ZH: Texts = Texts {
     chunked_invalid: "无法解码分块的正文：{0}",
     preview_title: "预览（在沙箱中：不运行任何脚本）",
     no_preview: "浏览器不显示 {0}：请在上面的数据块中查看字节。",
+    address_title: "地址",
+    address_label: "IPv4 或 IPv6 地址，任意写法",
+    address_examples: "示例：",
+    look: "查看",
+    row_dotted: "点分十进制",
+    row_integer: "整数",
+    row_hex: "十六进制",
+    row_bits: "二进制位",
+    row_kind: "地址类型",
+    row_mapped: "写成 IPv6",
+    row_compressed: "压缩形式",
+    row_expanded: "完整形式",
+    row_carries: "其中的 IPv4",
+    v4_kinds: "{0}：所有网络接口。服务器绑定它，就在所有地址上监听；没有人连接它。\n\
+        回环地址，{0}：本机。绑定在这里的服务器只有本机能连接。\n\
+        私有地址（RFC 1918），{0}：本地网络，不在互联网上路由。\n\
+        链路本地地址，{0}：自行分配，只在本链路有效。\n\
+        文档专用，{0}：用于示例。\n\
+        多播地址，{0}：发给一组主机。\n\
+        广播地址，{0}：发给本网络的所有主机。\n\
+        保留地址，{0}。\n\
+        公网地址：可以跨越互联网访问。",
+    v6_kinds: "未指定地址，{0}：相当于 0.0.0.0；服务器绑定 :: 就在所有地址上监听。\n\
+        回环地址，{0}：相当于 127.0.0.1，即本机。\n\
+        IPv4 映射地址，{0}：IPv6 形式的 IPv4 地址，AF_INET6 套接字这样表示 IPv4 对端。\n\
+        文档专用，{0}：用于示例。\n\
+        链路本地地址，{0}：只在本链路有效。\n\
+        唯一本地地址，{0}：IPv6 的私有地址。\n\
+        多播地址，{0}：发给一组主机。\n\
+        全球单播地址，{0}：公网地址。\n\
+        保留地址。",
+    address_errors: "请输入一个地址，或选择一个示例。\n\
+        “{0}”不能出现在地址中。\n\
+        点分隔出 {0} 个数：IPv4 有 4 个。\n\
+        {0} 大于 255：一个字节只能是 0 到 255。\n\
+        {0} 以 0 开头，有些程序会当作八进制。\n\
+        {0} 超出了 32 位的范围（4294967295）。\n\
+        “::”出现了两次：它只能代替一段全零组。\n\
+        {0} 超过 4 个十六进制数字：每组 16 位。\n\
+        {0} 组太多：IPv6 有 8 组（用 :: 时最多写 7 组）。\n\
+        只有 {0} 组：IPv6 有 8 组，请全部写出或使用 ::。\n\
+        这不是 IPv4 或 IPv6 地址。",
+    spellings_title: "同一个地址，多种写法",
+    spellings: "IPv4 地址是一个 32 位的数：127.0.0.1 用十进制写出 4 个字节，2130706433 写出整个数，0x7f000001 是它的十六进制。IPv6 把 128 位写成 8 组十六进制数；开头的 0 可以省略，:: 可以代替一段全零组。",
+    bind_title: "127.0.0.1 还是 0.0.0.0？",
+    bind: "像教程那样绑定 ('127.0.0.1', 9999)，服务器只能从本机连接；绑定 ('0.0.0.0', 9999)，它在每个网络接口上监听，别的计算机也能连接。客户端连接真实的地址，而不是 0.0.0.0。",
 };

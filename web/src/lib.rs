@@ -4,9 +4,11 @@
 //! WebSocket ([`bridge`]), and shows the learner every call, every answer
 //! and every byte. Each lesson is a program of socket calls run a step at a
 //! time ([`steps`]): the tutorial's web client ([`http`]) and its Hello
-//! server ([`hello`]). Text for people comes from [`i18n`], in English and Chinese;
-//! bytes are shown by [`bytes_view`].
+//! server ([`hello`]). Beside them, the [`address`] panel shows an address in
+//! all its spellings, worked out in the page. Text for people comes from
+//! [`i18n`], in English and Chinese; bytes are shown by [`bytes_view`].
 
+pub mod address;
 pub mod app;
 pub mod bridge;
 pub mod bytes_view;

@@ -191,3 +191,40 @@ fn redrawing_keeps_keyboard_focus() {
     assert_eq!(focused.id(), "keep");
     assert_eq!(focused.text_content().unwrap(), "two");
 }
+
+#[wasm_bindgen_test]
+fn addresses_read_and_print_in_wasm_as_they_do_natively() {
+    use std::net::IpAddr;
+    use web::address::model::{V6Kind, expanded, v4_bits, v6_kind};
+    use web::address::parse::{Problem, read};
+    assert_eq!(read("2130706433").unwrap().to_string(), "127.0.0.1");
+    assert_eq!(read("0xffffffff").unwrap().to_string(), "255.255.255.255");
+    let Ok(IpAddr::V6(mapped)) = read("::ffff:127.0.0.1") else { panic!("an IPv6 address") };
+    assert_eq!(expanded(mapped), "0000:0000:0000:0000:0000:ffff:7f00:0001");
+    assert_eq!(v6_kind(mapped), (V6Kind::Ipv4Mapped, "::ffff:0:0/96"));
+    assert_eq!(
+        v4_bits("127.0.0.1".parse().unwrap()).lines().last(),
+        Some("01111111 00000000 00000000 00000001")
+    );
+    assert_eq!(read("256.0.0.1").unwrap_err().problem, Problem::OctetTooLarge);
+}
+
+#[wasm_bindgen_test]
+fn the_address_panel_draws_what_is_typed() {
+    use web::address::{AddressPanel, view};
+    use web::dom::document;
+    let body = document().body().unwrap();
+    let mut panel = AddressPanel::default();
+    body.append_child(&view::section(&panel, &EN).element()).unwrap();
+    let text = |id: &str| document().get_element_by_id(id).and_then(|element| element.text_content());
+    view::draw(&panel, &EN);
+    assert_eq!(text("address-dotted").as_deref(), Some("127.0.0.1"));
+    assert_eq!(text("address-mapped").as_deref(), Some("::ffff:127.0.0.1Examine"));
+
+    panel.text = "1::2::3".into();
+    view::draw(&panel, &ZH);
+    assert_eq!(text("address-message").as_deref(), Some("“::”出现了两次：它只能代替一段全零组。"));
+    assert_eq!(text("address-dotted"), None, "the forms are gone");
+    let live = document().get_element_by_id("address-output").unwrap().get_attribute("aria-live");
+    assert_eq!(live.as_deref(), Some("polite"));
+}

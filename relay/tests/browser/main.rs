@@ -3,6 +3,7 @@
 //!
 //! Run with `cargo xtask test-browser` (it installs Chromium and ChromeDriver).
 
+mod address;
 mod harness;
 mod hello;
 mod http;
