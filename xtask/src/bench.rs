@@ -95,7 +95,7 @@ pub fn run(root: &Path, options: &Options) -> Result {
     let websockify = install::websockify(root)?;
     install::for_browser_tests()?;
     cmd::run(cmd::command("cargo", &["build", "--release", "-p", "relay", "-p", "bench"], root, &[]))?;
-    let target = servers::target_dir(root);
+    let target = crate::target_dir(root);
     let programs =
         Programs { bin: target.join("release"), websockify, logs: target.join("bench"), cpu: None };
     std::fs::create_dir_all(&programs.logs)

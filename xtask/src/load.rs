@@ -21,12 +21,13 @@
 //! limit reached.
 
 use std::io::{self, BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::{Result, cmd};
+use crate::procfs::status_kib;
+use crate::{Result, cmd, target_dir};
 
 /// How often the relay's resident memory is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -172,21 +173,6 @@ fn first_line(stdout: &mut impl BufRead, prefix: &str) -> Result<String> {
         None if line.is_empty() => Err("the relay exited before it printed its addresses".into()),
         None => Err(format!("the relay printed {line:?}, expected a line starting {prefix:?}")),
     }
-}
-
-/// Where cargo puts what it builds: `$CARGO_TARGET_DIR`, or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
-}
-
-/// A `/proc/<pid>/status` field given in kB, such as `VmRSS:   12345 kB`.
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
-    line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
 /// KiB as MiB with one decimal, or `?` when the figure could not be read.

@@ -17,6 +17,7 @@ mod ci;
 mod cmd;
 mod install;
 mod load;
+mod procfs;
 mod site;
 mod stamp;
 mod wasm;
@@ -79,6 +80,14 @@ fn main() -> ExitCode {
 /// The repository's root: the parent of this crate.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+/// Where cargo puts what it builds: `$CARGO_TARGET_DIR`, or `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
 }
 
 /// Errors are messages for the person at the terminal.

@@ -23,8 +23,9 @@ use rlimit::Resource;
 
 use super::process::Process;
 use super::results::{Idle, Measured, thousands};
-use super::servers::{self, Programs, Relay, Target};
+use super::servers::{Programs, Relay, Target};
 use super::{GRACE, LIMIT};
+use crate::procfs;
 
 /// Open files a relay needs besides two per session: its listeners, the
 /// runtime's, standard input and output.
@@ -57,7 +58,7 @@ fn idle_run(programs: &Programs, sessions: usize) -> Measured<Idle> {
     let target = Target::start(programs, 0)?;
     let relay = Relay::start(programs, &format!("relay-idle-{sessions}"), sessions + 64)?;
     thread::sleep(SETTLE);
-    let baseline_kib = servers::status_kib(relay.pid(), "VmRSS").ok_or("cannot read the relay's VmRSS")?;
+    let baseline_kib = procfs::status_kib(relay.pid(), "VmRSS").ok_or("cannot read the relay's VmRSS")?;
     let mut command = programs.built("bridges");
     #[rustfmt::skip]
     command.args([
@@ -74,8 +75,8 @@ fn idle_run(programs: &Programs, sessions: usize) -> Measured<Idle> {
     })?;
     println!("  idle {line}");
     thread::sleep(SETTLE);
-    let rss_kib = servers::status_kib(relay.pid(), "VmRSS").ok_or("cannot read the relay's VmRSS")?;
-    let open_files = servers::open_files(relay.pid()).unwrap_or(0);
+    let rss_kib = procfs::status_kib(relay.pid(), "VmRSS").ok_or("cannot read the relay's VmRSS")?;
+    let open_files = procfs::open_files(relay.pid()).unwrap_or(0);
     client.close_stdin();
     client.finish(GRACE)?;
     Ok(Idle { requested: sessions, sessions, capped: None, baseline_kib, rss_kib, open_files })

@@ -18,7 +18,7 @@
 
 use std::ffi::OsStr;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -198,24 +198,4 @@ impl Servers {
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
     text.trim().parse().map_err(|error| format!("{text:?} is not an address: {error}"))
-}
-
-/// A `/proc/<pid>/status` field given in kB, such as `VmRSS:   12345 kB`.
-pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
-    line.trim().strip_suffix("kB")?.trim().parse().ok()
-}
-
-/// How many files (sockets included) a process has open.
-pub fn open_files(pid: u32) -> Option<usize> {
-    Some(std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count())
-}
-
-/// Where cargo puts what it builds: `$CARGO_TARGET_DIR`, or `target/`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
 }
