@@ -66,6 +66,7 @@ impl Access {
             return Ok(());
         };
         let origin = origin.to_str().unwrap_or_default().to_ascii_lowercase();
+        let host = host.to_ascii_lowercase();
         let own = ["http://", "https://"].iter().any(|scheme| origin == format!("{scheme}{host}"));
         if own || self.embedders.contains(&origin) {
             Ok(())
@@ -184,6 +185,7 @@ mod tests {
         for origin in ["http://127.0.0.1:8080", "https://course.example.edu", "http://127.0.0.1:3000"] {
             assert!(access.check(&headers("127.0.0.1:8080", Some(origin))).is_ok(), "{origin}");
         }
+        assert!(access.check(&headers("LocalHost:8080", Some("http://localhost:8080"))).is_ok());
         for origin in ["null", "http://127.0.0.1:3001", "https://course.example.edu.evil.example", "file://"]
         {
             let error = access.check(&headers("127.0.0.1:8080", Some(origin))).unwrap_err();
