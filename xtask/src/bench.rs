@@ -93,7 +93,7 @@ pub struct Options {
 pub fn run(root: &Path, options: &Options) -> Result {
     install::websocat()?;
     let websockify = install::websockify(root)?;
-    install::for_browser_tests()?;
+    install::for_browser_tests(root)?;
     cmd::run(cmd::command("cargo", &["build", "--release", "-p", "relay", "-p", "bench"], root, &[]))?;
     let target = crate::target_dir(root);
     let programs =

@@ -103,7 +103,7 @@ pub fn run(root: &Path) -> ExitCode {
 
 /// `cargo xtask test-browser`.
 pub fn browser_tests(root: &Path) -> Result<Counts> {
-    install::for_browser_tests()?;
+    install::for_browser_tests(root)?;
     let counts = browser_test_counts(root);
     match counts.failed {
         0 => Ok(counts),
@@ -115,6 +115,7 @@ fn browser_test_counts(root: &Path) -> Counts {
     let env = [
         ("CHROMEDRIVER".to_owned(), "/usr/bin/chromedriver".to_owned()),
         ("CHROMIUM".to_owned(), "/usr/bin/chromium".to_owned()),
+        ("AXE_CORE".to_owned(), install::axe_script(root).display().to_string()),
     ];
     let args = ["test", "-p", "relay", "--features", "browser-tests", "--test", "browser"];
     cmd::run_tests(cmd::command("cargo", &args, root, &env))

@@ -10,8 +10,9 @@
 //!   rustup cannot add the wasm target (see `wasm`).
 //! * Cargo tools: `wasm-bindgen-cli` at exactly the version of the
 //!   `wasm-bindgen` crate in Cargo.lock, and Trunk.
-//! * From npm (Node comes with the machine): binaryen, whose `wasm-opt`
-//!   Trunk runs to shrink the wasm, into `target/tools/`.
+//! * From npm (Node comes with the machine), into `target/tools/`:
+//!   binaryen, whose `wasm-opt` Trunk runs to shrink the wasm, and
+//!   axe-core, the accessibility checker the browser tests run in the page.
 //!
 //! `cargo xtask bench` (not CI) also needs the bridges it compares the
 //! relay with: [`websocat`] from crates.io and [`websockify`] from PyPI.
@@ -27,6 +28,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// binaryen's major version, as Trunk.toml pins it for `wasm-opt`.
 const BINARYEN_VERSION: &str = "132";
+/// axe-core's version, for the browser tests' accessibility scan.
+const AXE_VERSION: &str = "4.10.3";
 
 /// The versions of the bridges `cargo xtask bench` compares the relay with.
 pub const WEBSOCAT_VERSION: &str = "1.14.0";
@@ -43,6 +46,7 @@ pub fn everything(root: &Path) -> Result<Route> {
     packages.extend_from_slice(route.packages());
     debian_packages(&packages)?;
     cargo_tools(root)?;
+    axe_core(root)?;
     Ok(route)
 }
 
@@ -65,8 +69,37 @@ pub fn for_wasm_tests(root: &Path) -> Result<Route> {
 }
 
 /// What `cargo xtask test-browser` needs.
-pub fn for_browser_tests() -> Result {
-    debian_packages(&TEST_PACKAGES)
+pub fn for_browser_tests(root: &Path) -> Result {
+    debian_packages(&TEST_PACKAGES)?;
+    axe_core(root)
+}
+
+/// Where the browser tests find axe-core's script (`AXE_CORE`).
+pub fn axe_script(root: &Path) -> PathBuf {
+    npm_prefix(root, "axe-core").join("node_modules").join("axe-core").join("axe.min.js")
+}
+
+/// Installs axe-core from npm unless its package already has `AXE_VERSION`.
+fn axe_core(root: &Path) -> Result {
+    let package = npm_prefix(root, "axe-core").join("node_modules").join("axe-core").join("package.json");
+    let present = std::fs::read_to_string(package).unwrap_or_default();
+    if present.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
+        return Ok(());
+    }
+    println!("Installing axe-core {AXE_VERSION} from npm…");
+    npm_install(root, "axe-core", &format!("axe-core@{AXE_VERSION}"))
+}
+
+/// `target/tools/<name>`: where one npm package is installed.
+fn npm_prefix(root: &Path, name: &str) -> PathBuf {
+    root.join("target").join("tools").join(name)
+}
+
+/// `npm install` of `package` into its own prefix under `target/tools/`.
+fn npm_install(root: &Path, name: &str, package: &str) -> Result {
+    let prefix = npm_prefix(root, name).display().to_string();
+    let args = ["install", "--prefix", &prefix, "--no-audit", "--no-fund", package];
+    cmd::run(cmd::command("npm", &args, root, &[]))
 }
 
 fn cargo_tools(root: &Path) -> Result {
@@ -78,7 +111,7 @@ fn cargo_tools(root: &Path) -> Result {
 
 /// Where npm puts binaryen's programs; Trunk finds `wasm-opt` here.
 pub fn binaryen_bin(root: &Path) -> PathBuf {
-    root.join("target").join("tools").join("binaryen").join("node_modules").join(".bin")
+    npm_prefix(root, "binaryen").join("node_modules").join(".bin")
 }
 
 /// Installs binaryen from npm unless its `wasm-opt` already reports
@@ -92,10 +125,7 @@ fn binaryen(root: &Path) -> Result {
         return Ok(());
     }
     println!("Installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm…");
-    let prefix = root.join("target").join("tools").join("binaryen").display().to_string();
-    let package = format!("binaryen@{BINARYEN_VERSION}.0.0");
-    let args = ["install", "--prefix", &prefix, "--no-audit", "--no-fund", &package];
-    cmd::run(cmd::command("npm", &args, root, &[]))
+    npm_install(root, "binaryen", &format!("binaryen@{BINARYEN_VERSION}.0.0"))
 }
 
 /// Installs the Debian packages that are not installed yet.

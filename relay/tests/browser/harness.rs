@@ -178,6 +178,12 @@ impl Browser {
         self.client.execute(script, Vec::new()).await.expect("the script runs")
     }
 
+    /// Runs asynchronous JavaScript, which ends by calling its last
+    /// argument with the result, and returns that result.
+    pub async fn run_async(&self, script: &str) -> Value {
+        self.client.execute_async(script, Vec::new()).await.expect("the script runs")
+    }
+
     /// The texts of the elements that match `css`.
     pub async fn texts(&self, css: &str) -> Vec<String> {
         let script = format!("return [...document.querySelectorAll({css:?})].map(e => e.textContent)");

@@ -3,6 +3,7 @@
 //!
 //! Run with `cargo xtask test-browser` (it installs Chromium and ChromeDriver).
 
+mod accessibility;
 mod address;
 mod harness;
 mod hello;
