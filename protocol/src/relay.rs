@@ -55,6 +55,18 @@ pub enum RelayMessage {
 pub enum LessonServer {
     /// The tutorial's threaded server: `Welcome!`, then `Hello,<msg>!` until `exit`.
     Hello,
+    /// The same server without threads: one client at a time.
+    HelloSingle,
+}
+
+impl LessonServer {
+    /// The name on the wire: `hello`, `hello_single`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LessonServer::Hello => "hello",
+            LessonServer::HelloSingle => "hello_single",
+        }
+    }
 }
 
 /// Where a lesson server listens and how it behaves.

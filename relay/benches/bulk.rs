@@ -89,6 +89,8 @@ async fn relayed(server: SocketAddr, read: u32) -> (u64, Duration) {
         "127.0.0.1:0",
         "--hello",
         "127.0.0.1:0",
+        "--hello-single",
+        "127.0.0.1:0",
         "--allow",
         "127.0.0.1",
         "--ports",

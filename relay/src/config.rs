@@ -22,6 +22,11 @@ pub struct Config {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9999")]
     pub hello: SocketAddr,
 
+    /// Address of the single-threaded Hello server, which serves one client
+    /// at a time.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9998")]
+    pub hello_single: SocketAddr,
+
     /// The Hello server's pause before each answer, in milliseconds
     /// (the tutorial's `time.sleep(1)`).
     #[arg(long, value_name = "MS", default_value_t = 1000)]

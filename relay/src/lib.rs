@@ -76,10 +76,25 @@ impl Relay {
             .await
             .map_err(|error| StartError::new(config.listen, "--listen", error))?;
         let log = LogBus::default();
-        let hello = lessons::hello::start(config.hello, config.hello_delay(), log.clone())
-            .map_err(|error| StartError::new(config.hello, "--hello", error))?;
-        let servers = [ServerInfo { name: LessonServer::Hello, addr: hello, delay_ms: config.hello_delay }];
-        let policy = Policy::from_settings(&config.egress, config.listen, &[hello])?;
+        let wanted = [
+            (LessonServer::Hello, config.hello, "--hello"),
+            (LessonServer::HelloSingle, config.hello_single, "--hello-single"),
+        ];
+        // Every port is bound before any server starts, so a taken port is
+        // the only thing the relay says before it stops.
+        let mut listeners = Vec::new();
+        for (name, addr, flag) in wanted {
+            let bound = lessons::hello::bind(addr).map_err(|error| StartError::new(addr, flag, error))?;
+            listeners.push((name, addr, flag, bound));
+        }
+        let mut servers = Vec::new();
+        for (name, addr, flag, listener) in listeners {
+            let bound = lessons::hello::start(name, listener, config.hello_delay(), log.clone())
+                .map_err(|error| StartError::new(addr, flag, error))?;
+            servers.push(ServerInfo { name, addr: bound, delay_ms: config.hello_delay });
+        }
+        let addresses: Vec<SocketAddr> = servers.iter().map(|server| server.addr).collect();
+        let policy = Policy::from_settings(&config.egress, config.listen, &addresses)?;
         for rule in policy.describe() {
             tracing::info!("egress policy: {rule}");
         }
@@ -94,7 +109,7 @@ impl Relay {
             limits: Arc::new(limits.clone()),
             access: Arc::new(access),
             policy: Arc::new(policy),
-            servers: Arc::new(servers),
+            servers: servers.into(),
             log,
             shutdown: CancellationToken::new(),
             sessions: TaskTracker::new(),

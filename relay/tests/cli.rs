@@ -12,9 +12,16 @@ fn help_describes_every_option() {
     let output = Command::new(RELAY).arg("--help").output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for option in
-        ["--listen", "--hello", "--hello-delay", "--log-level", "127.0.0.1:8080", "127.0.0.1:9999", "1000"]
-    {
+    for option in [
+        "--listen",
+        "--hello",
+        "--hello-single",
+        "--hello-delay",
+        "--log-level",
+        "127.0.0.1:9998",
+        "127.0.0.1:9999",
+        "1000",
+    ] {
         assert!(help.contains(option), "--help mentions {option}:\n{help}");
     }
 }
@@ -24,11 +31,10 @@ fn help_describes_every_option() {
 fn a_port_in_use_is_a_one_line_error_naming_it() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    for (flag, other) in [("--listen", "--hello"), ("--hello", "--listen")] {
-        let output = Command::new(RELAY)
-            .args([flag, &format!("127.0.0.1:{port}"), other, "127.0.0.1:0"])
-            .output()
-            .unwrap();
+    let ephemeral = ["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-single", "127.0.0.1:0"];
+    for flag in ["--listen", "--hello", "--hello-single"] {
+        let output =
+            Command::new(RELAY).args(ephemeral).args([flag, &format!("127.0.0.1:{port}")]).output().unwrap();
         assert!(!output.status.success());
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
@@ -41,7 +47,7 @@ fn a_port_in_use_is_a_one_line_error_naming_it() {
 #[test]
 fn it_says_where_it_serves() {
     let mut relay = Command::new(RELAY)
-        .args(["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-single", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{Page, TestRelay};
-use protocol::{RelayMessage, ServerEvent};
+use std::time::Duration;
+
+use protocol::{LessonServer, Op, RelayMessage, ServerEvent};
 
 /// The tutorial's client: Welcome!, then Michael, Tracy, Sarah, then exit.
 #[tokio::test]
@@ -123,4 +125,32 @@ async fn several_sessions_at_once() {
     for (local, _) in &finished {
         assert!(threads.contains_key(local), "{local} was accepted");
     }
+}
+
+/// Without threads, one client at a time: the second client's handshake
+/// completes (the kernel does that, into the listen queue), but its
+/// `Welcome!` comes only once the first client has said `exit`.
+#[tokio::test]
+async fn the_single_threaded_server_makes_the_second_client_wait() {
+    let relay = TestRelay::start(&[]).await;
+    let mut first = Page::open(&relay).await;
+    let single = first.servers.iter().find(|server| server.name == LessonServer::HelloSingle).unwrap().addr;
+    assert_ne!(single, relay.hello, "it has a port of its own");
+    let a = first.socket().await;
+    first.connect(a, single).await;
+    assert_eq!(first.recv(a, 1024).await, "Welcome!");
+
+    let mut second = Page::open(&relay).await;
+    let b = second.socket().await;
+    second.connect(b, single).await; // connected: the handshake does not need accept()
+    let waiting = second.request(Op::Recv { socket: b, max: 1024 }, b"").await;
+    let early = tokio::time::timeout(Duration::from_millis(500), second.about(waiting)).await;
+    assert!(early.is_err(), "the second client heard nothing while the first talks: {early:?}");
+
+    first.send(a, b"Michael").await;
+    assert_eq!(first.recv(a, 1024).await, "Hello,Michael!");
+    first.send(a, b"exit").await;
+    first.close(a).await;
+    let welcome = second.final_answer(waiting).await;
+    assert_eq!(welcome.payload, "Welcome!", "served once the first client left");
 }

@@ -14,7 +14,7 @@ use common::{LOOPBACK_TARGETS, Page};
 /// Starts the relay binary; returns it and the address it serves.
 fn relay_process() -> (Child, SocketAddr, impl BufRead) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
-        .args(["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-single", "127.0.0.1:0"])
         .args(LOOPBACK_TARGETS)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

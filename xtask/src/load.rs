@@ -133,6 +133,7 @@ impl Relay {
         #[rustfmt::skip]
         let args = [
             "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "0",
+            "--hello-single", "127.0.0.1:0",
             "--max-sessions", &max_sessions, "--max-sessions-per-client", &max_sessions,
             "--log-level", "warn",
         ];

@@ -12,6 +12,12 @@
 //! every message, sleeps the configured delay and answers `Hello,<msg>!`,
 //! until the client sends `exit` or hangs up.
 //!
+//! The relay also runs a *single-threaded* variant on its own port
+//! (`--hello-single`, 127.0.0.1:9998): it serves each connection on the
+//! accepting thread itself, so a second client's handshake completes (the
+//! kernel does that) but its `Welcome!` waits until the first client has
+//! said `exit`. That is why the tutorial starts a thread per connection.
+//!
 //! One difference from the Python: the tutorial decodes each message as
 //! UTF-8 and would die on bytes that are not. This server treats messages as
 //! bytes, so `Hello,` + whatever arrived + `!` goes back unchanged.
@@ -39,19 +45,27 @@ const BACKLOG: i32 = 128;
 /// `sock.recv(1024)`: the most one read takes.
 const RECV_MAX: usize = 1024;
 
-/// Binds the server's port (failing if another socket has it) and starts the
-/// thread that accepts connections. Returns the address it listens on.
-pub fn start(addr: SocketAddr, delay: Duration, log: LogBus) -> io::Result<SocketAddr> {
-    let listener = bind(addr)?;
+/// Starts the thread that accepts connections on `listener` (see [`bind`]).
+/// `name` says whether it starts a thread per connection
+/// ([`LessonServer::Hello`]) or serves them one after the other
+/// ([`LessonServer::HelloSingle`]). Returns the address it listens on.
+pub fn start(
+    name: LessonServer,
+    listener: TcpListener,
+    delay: Duration,
+    log: LogBus,
+) -> io::Result<SocketAddr> {
     let local = listener.local_addr()?;
-    tracing::info!(target: "hello", "[hello-listener] Waiting for connection...");
-    let server = Arc::new(Server { delay, log, threads: AtomicU64::new(0) });
-    thread::Builder::new().name("hello-listener".into()).spawn(move || server.accept_forever(listener))?;
+    let listener_thread = format!("{}-listener", name.as_str());
+    tracing::info!(target: "hello", "[{listener_thread}] Waiting for connection...");
+    let server = Arc::new(Server { name, delay, log, threads: AtomicU64::new(0) });
+    thread::Builder::new().name(listener_thread).spawn(move || server.accept_forever(listener))?;
     Ok(local)
 }
 
-/// `socket(AF_INET, SOCK_STREAM)`, `bind`, `listen`.
-fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+/// `socket(AF_INET, SOCK_STREAM)`, `bind`, `listen`: fails if another
+/// socket has the port.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets the relay restart at once although its old connections linger in
     // TIME_WAIT. It does not let two sockets listen on one port.
@@ -62,6 +76,8 @@ fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 }
 
 struct Server {
+    /// Which of the two servers this is.
+    name: LessonServer,
     delay: Duration,
     log: LogBus,
     /// Numbers the connection threads as Python does: Thread-1, Thread-2, ...
@@ -80,6 +96,11 @@ impl Server {
                     continue;
                 }
             };
+            if self.name == LessonServer::HelloSingle {
+                // No thread: the next `accept` waits until this client is done.
+                self.tcplink("MainThread".to_owned(), sock, addr);
+                continue;
+            }
             let name = format!("Thread-{}", self.threads.fetch_add(1, Ordering::Relaxed) + 1);
             let server = Arc::clone(&self);
             let spawned =
@@ -141,7 +162,7 @@ impl Link<'_> {
 
     fn log(&self, event: ServerEvent, payload: Bytes) {
         self.server.log.emit(LogEntry {
-            server: LessonServer::Hello,
+            server: self.server.name,
             thread: self.thread.to_owned(),
             peer: self.peer,
             event,

@@ -26,6 +26,7 @@ impl RelayProcess {
     pub fn start(args: &[&str]) -> RelayProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
             .args(["--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "100"])
+            .args(["--hello-single", "127.0.0.1:0"])
             // The tests' own servers (nginx) listen on loopback ports.
             .args(["--allow", "127.0.0.0/8", "--ports", "any"])
             .args(args)

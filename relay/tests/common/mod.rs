@@ -48,6 +48,7 @@ impl TestRelay {
     pub async fn start_with_policy(args: &[&str]) -> TestRelay {
         let mut argv =
             vec!["relay", "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "0"];
+        argv.extend_from_slice(&["--hello-single", "127.0.0.1:0"]);
         argv.extend_from_slice(args);
         let relay = Relay::bind(&Config::parse_from(argv)).await.expect("relay starts");
         let http = relay.http_addr();

@@ -103,6 +103,7 @@ impl Relay {
         #[rustfmt::skip]
         command.args([
             "--listen", "127.0.0.1:0", "--hello", "127.0.0.1:0", "--hello-delay", "0",
+            "--hello-single", "127.0.0.1:0",
             "--allow", "127.0.0.1", "--ports", "any",
             "--max-ops-per-second", "1000000000", "--max-session-bytes", "1000000000000000",
             "--max-sessions", &max_sessions, "--max-sessions-per-client", &max_sessions,
