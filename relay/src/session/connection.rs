@@ -66,11 +66,11 @@ impl Connection {
     pub fn start(stream: TcpStream, link: Link, cancel: CancellationToken) -> std::io::Result<Connection> {
         let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
         let (read_half, write_half) = stream.into_split();
-        let (socket, ctx) = (link.socket, link);
+        let socket = link.socket;
         let (reads, read_jobs) = mpsc::channel(QUEUE);
         let (writes, write_jobs) = mpsc::channel(QUEUE);
-        let reader = Reader { half: read_half, arena: Arena::default(), ctx: ctx.clone() };
-        let writer = Writer { half: write_half, ctx };
+        let reader = Reader { half: read_half, arena: Arena::default(), link: link.clone() };
+        let writer = Writer { half: write_half, link };
         let tasks = [
             tokio::spawn(serve(reader, read_jobs, cancel.clone())),
             tokio::spawn(serve(writer, write_jobs, cancel.clone())),
@@ -121,7 +121,7 @@ pub struct Link {
 /// One half of a connection, doing one kind of job.
 trait Worker: Send {
     type Job: Send;
-    fn ctx(&self) -> &Link;
+    fn link(&self) -> &Link;
     fn request_id(job: &Self::Job) -> RequestId;
     /// Does the job and sends its answer; an `Err` is sent as the answer instead.
     async fn run(&mut self, job: Self::Job) -> Result<(), ErrorInfo>;
@@ -146,14 +146,14 @@ async fn serve<W: Worker>(mut worker: W, mut jobs: mpsc::Receiver<W::Job>, cance
             outcome = worker.run(job) => outcome,
         };
         if let Err(error) = outcome {
-            let ctx = worker.ctx();
-            ctx.out.error(Some(re), Some(ctx.socket), error).await;
+            let link = worker.link();
+            link.out.error(Some(re), Some(link.socket), error).await;
         }
     }
     jobs.close();
-    let ctx = worker.ctx();
+    let link = worker.link();
     while let Ok(job) = jobs.try_recv() {
-        ctx.out.error(Some(W::request_id(&job)), Some(ctx.socket), oserror::errno(EBADF)).await;
+        link.out.error(Some(W::request_id(&job)), Some(link.socket), oserror::errno(EBADF)).await;
     }
 }
 
@@ -162,15 +162,15 @@ struct Reader {
     half: OwnedReadHalf,
     /// Where reads land, each behind room for its frame's header.
     arena: Arena,
-    ctx: Link,
+    link: Link,
 }
 
 impl Reader {
     /// One `read` of at most `max` bytes, like one `recv` call, and no more
     /// than the session may still receive.
     async fn read_once(&mut self, max: usize) -> Result<Read, ErrorInfo> {
-        let mut reservation = self.ctx.bytes.reserve(max)?;
-        let read = oserror::within(self.ctx.idle, self.arena.read(&mut self.half, reservation.room)).await?;
+        let mut reservation = self.link.bytes.reserve(max)?;
+        let read = oserror::within(self.link.idle, self.arena.read(&mut self.half, reservation.room)).await?;
         reservation.used(read.len());
         Ok(read)
     }
@@ -179,8 +179,8 @@ impl Reader {
 impl Worker for Reader {
     type Job = ReadJob;
 
-    fn ctx(&self) -> &Link {
-        &self.ctx
+    fn link(&self) -> &Link {
+        &self.link
     }
 
     fn request_id(job: &ReadJob) -> RequestId {
@@ -188,11 +188,11 @@ impl Worker for Reader {
     }
 
     async fn run(&mut self, job: ReadJob) -> Result<(), ErrorInfo> {
-        let (re, socket) = (job.re, self.ctx.socket);
+        let (re, socket) = (job.re, self.link.socket);
         if !job.until_closed {
             let read = self.read_once(job.max).await?;
             let frame = read.into_frame(&RelayMessage::Received { re, socket });
-            self.ctx.out.send_data(frame).await;
+            self.link.out.send_data(frame).await;
             return Ok(());
         }
         let (mut chunks, mut bytes) = (0u64, 0u64);
@@ -201,10 +201,10 @@ impl Worker for Reader {
             let n = read.len();
             if n == 0 {
                 let message = RelayMessage::Drained { re, socket, chunks, bytes };
-                self.ctx.out.send(message).await;
+                self.link.out.send(message).await;
                 return Ok(());
             }
-            self.ctx.out.send_data(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
+            self.link.out.send_data(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
             chunks += 1;
             bytes += n as u64;
         }
@@ -214,14 +214,14 @@ impl Worker for Reader {
 /// The write half: answers `send`.
 struct Writer {
     half: OwnedWriteHalf,
-    ctx: Link,
+    link: Link,
 }
 
 impl Worker for Writer {
     type Job = WriteJob;
 
-    fn ctx(&self) -> &Link {
-        &self.ctx
+    fn link(&self) -> &Link {
+        &self.link
     }
 
     fn request_id(job: &WriteJob) -> RequestId {
@@ -231,9 +231,9 @@ impl Worker for Writer {
     /// Like Python's `send`, one write: the kernel may take fewer bytes than
     /// offered (when its buffer is full), and the answer says how many it took.
     async fn run(&mut self, job: WriteJob) -> Result<(), ErrorInfo> {
-        let n = oserror::within(self.ctx.idle, self.half.write(&job.data)).await?;
-        let message = RelayMessage::Sent { re: job.re, socket: self.ctx.socket, bytes: n as u64 };
-        self.ctx.out.send(message).await;
+        let n = oserror::within(self.link.idle, self.half.write(&job.data)).await?;
+        let message = RelayMessage::Sent { re: job.re, socket: self.link.socket, bytes: n as u64 };
+        self.link.out.send(message).await;
         Ok(())
     }
 }

@@ -104,9 +104,9 @@ impl Outbox {
         self.send(RelayMessage::Error { re, socket, error }).await;
     }
 
-    /// Ends the session with a close frame: `code` (1001 going away, 1008
-    /// policy, 1013 try again later) and a reason for the page to show, of
-    /// at most 123 bytes (what a close frame has room for).
+    /// Ends the session with a close frame: `code` (1001 going away, 1013
+    /// try again later) and a reason for the page to show, of at most 123
+    /// bytes (what a close frame has room for).
     pub async fn close(&self, code: u16, reason: &'static str) {
         debug_assert!(reason.len() <= 123, "a close reason has at most 123 bytes: {reason}");
         let frame = CloseFrame { code, reason: reason.into() };
