@@ -1,8 +1,9 @@
 //! The relay's web application: its routes and the state they share.
 //!
 //! ```text
-//! GET /ws     the WebSocket: one session per page (see `session`)
-//! GET /*      the playground's files, built from web/ and www/ (see `site`)
+//! GET /ws             the WebSocket: one session per page (see `session`)
+//! GET /embed/{lesson} the page again, one lesson alone, for a course's <iframe> (see `site`)
+//! GET /*              the playground's files, built from web/ and www/ (see `site`)
 //! ```
 
 use std::sync::Arc;
@@ -56,6 +57,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(ws::upgrade))
+        .route("/embed/{*lesson}", get(site::embed))
         .fallback(site::serve)
         .layer(CompressionLayer::new())
         .with_state(state)

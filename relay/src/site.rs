@@ -5,9 +5,13 @@
 //! compile time, so `cargo run -p relay` serves the page with stable Rust
 //! alone: no wasm target, no Trunk. Each file is sent with an `ETag` (its
 //! SHA-256) so a browser revalidates instead of using a stale copy.
+//!
+//! A course page can show one lesson alone in an `<iframe>`: `/embed/http`,
+//! `/embed/hello` and `/embed/address` are the same page as `/`, which reads
+//! its path and leaves out everything but that lesson (`docs/embedding.md`).
 
-use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -18,12 +22,31 @@ use crate::app::AppState;
 #[exclude = "BUILD-STAMP"]
 struct Site;
 
+/// The lessons a course page may embed, at `/embed/<lesson>`.
+const EMBEDDABLE: [&str; 3] = ["http", "hello", "address"];
+
 /// Sends the embedded file for the request's path (`/` is `index.html`).
-pub async fn serve(State(app): State<AppState>, uri: Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn serve(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let path = match uri.path().trim_start_matches('/') {
         "" => "index.html",
         path => path,
     };
+    send(&app, path, &headers)
+}
+
+/// `/embed/<lesson>`: the page, for a course page's `<iframe>`.
+pub async fn embed(State(app): State<AppState>, Path(lesson): Path<String>, headers: HeaderMap) -> Response {
+    if EMBEDDABLE.contains(&lesson.as_str()) {
+        return send(&app, "index.html", &headers);
+    }
+    let lessons = EMBEDDABLE.map(|name| format!("/embed/{name}")).join(", ");
+    (StatusCode::NOT_FOUND, format!("no lesson {lesson:?} to embed; the lessons are {lessons}"))
+        .into_response()
+}
+
+/// The file at `path` with its headers, or `304 Not Modified` when the
+/// browser's copy (`If-None-Match`) is current.
+fn send(app: &AppState, path: &str, headers: &HeaderMap) -> Response {
     let Some(file) = Site::get(path) else {
         return (StatusCode::NOT_FOUND, format!("no file at /{path}")).into_response();
     };

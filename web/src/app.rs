@@ -18,14 +18,16 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, UrlSearchParams};
 
 use crate::address::{self, AddressPanel};
-use crate::bridge::{Bridge, BridgeEvent};
-use crate::dom::{self, el, replace};
+use crate::bridge::{Bridge, BridgeEvent, CallError};
+use crate::dom::{self, El, el, replace};
+use crate::embed;
 use crate::hello::{self, HelloLesson, LogLine};
 use crate::http::{self, HttpLesson};
 use crate::i18n::{Lang, Texts, fill};
 use crate::steps::call::{Call, Field};
+use crate::steps::plan::StepState;
 use crate::steps::run::{self, Mode};
-use crate::steps::{LessonId, Walkthrough};
+use crate::steps::{LessonId, Track, Walkthrough};
 
 /// What the page knows of the relay.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +64,9 @@ pub struct App {
     lang: Cell<Lang>,
     /// The lesson (or the panel) on show.
     tab: Cell<Tab>,
+    /// Shown at `/embed/<lesson>`, in a course page's frame: that lesson
+    /// alone, without the header and the tabs.
+    embedded: bool,
     bridge: OnceCell<Bridge>,
     relay: RefCell<RelayState>,
     /// A message from the relay addressed to no call, such as missed log lines.
@@ -69,6 +74,8 @@ pub struct App {
     pub http: RefCell<HttpLesson>,
     pub hello: RefCell<HelloLesson>,
     pub address: RefCell<AddressPanel>,
+    /// The last file saved (a diagram), kept until its download has started.
+    saved: RefCell<Option<crate::files::ObjectUrl>>,
 }
 
 impl App {
@@ -77,21 +84,25 @@ impl App {
     pub fn mount() {
         let Some(root) = dom::document().get_element_by_id("app") else { return };
         let window = web_sys::window().expect("a browser window");
-        let params =
-            window.location().search().ok().and_then(|search| UrlSearchParams::new_with_str(&search).ok());
-        let param = |name: &str| params.as_ref().and_then(|params| params.get(name));
-        let lang = Lang::choose(param("lang").as_deref(), &window.navigator().language().unwrap_or_default());
-        let tab =
-            param("lesson").and_then(|name| Tab::from_name(&name)).unwrap_or(Tab::Lesson(LessonId::Http));
+        let location = window.location();
+        let params = location.search().ok().and_then(|search| UrlSearchParams::new_with_str(&search).ok());
+        let options = embed::Options::read(&location.pathname().unwrap_or_default(), |name| {
+            params.as_ref().and_then(|params| params.get(name))
+        });
+        let lang = Lang::choose(options.lang.as_deref(), &window.navigator().language().unwrap_or_default());
+        let tab = options.lesson.as_deref().and_then(Tab::from_name).unwrap_or(Tab::Lesson(LessonId::Http));
+        show_theme(&window, options.theme);
         let app = Rc::new(App {
             lang: Cell::new(lang),
             tab: Cell::new(tab),
+            embedded: options.embedded,
             bridge: OnceCell::new(),
             relay: RefCell::new(RelayState::Connecting),
             notice: RefCell::new(None),
-            http: RefCell::new(HttpLesson::default()),
+            http: RefCell::new(HttpLesson::asked(&options)),
             hello: RefCell::new(HelloLesson::default()),
             address: RefCell::new(AddressPanel::default()),
+            saved: RefCell::new(None),
         });
         app.draw_all();
         let weak = Rc::downgrade(&app);
@@ -102,6 +113,21 @@ impl App {
         });
         let _ = app.bridge.set(bridge);
         app.listen(&root);
+        let commanded = Rc::clone(&app);
+        embed::listen(move |command| commanded.on_command(command));
+    }
+
+    /// A command from the course page that frames this one.
+    fn on_command(self: &Rc<Self>, command: embed::Command) {
+        let Tab::Lesson(lesson) = self.tab.get() else { return };
+        let (action, client) = match command {
+            embed::Command::Run { client } => ("run-all", client),
+            embed::Command::Step { client } => ("run", client),
+            embed::Command::Reset { client } => ("reset", client),
+        };
+        let track = Track { lesson, client: client - 1 };
+        let next = self.walkthrough(track).plan.as_ref().and_then(|plan| plan.next());
+        self.on_action(Some(track), action, next);
     }
 
     pub fn bridge(&self) -> &Bridge {
@@ -112,11 +138,11 @@ impl App {
         self.lang.get().texts()
     }
 
-    /// A lesson's steps and the state of running them.
-    pub fn walkthrough(&self, lesson: LessonId) -> RefMut<'_, Walkthrough> {
-        match lesson {
+    /// A client's steps and the state of running them.
+    pub fn walkthrough(&self, track: Track) -> RefMut<'_, Walkthrough> {
+        match track.lesson {
             LessonId::Http => RefMut::map(self.http.borrow_mut(), |http| &mut http.walk),
-            LessonId::Hello => RefMut::map(self.hello.borrow_mut(), |hello| &mut hello.walk),
+            LessonId::Hello => RefMut::map(self.hello.borrow_mut(), |hello| hello.client(track.client)),
         }
     }
 
@@ -134,7 +160,7 @@ impl App {
                 return app.fill_address(&button.get_attribute("data-value").unwrap_or_default());
             }
             let index = button.get_attribute("data-index").and_then(|index| index.parse().ok());
-            app.on_action(lesson_of(&button), &action, index);
+            app.on_action(track_of(&button), &action, index);
         });
         let app = Rc::clone(self);
         let on_input = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
@@ -151,8 +177,8 @@ impl App {
             }
             let index = input.get_attribute("data-index").and_then(|index| index.parse().ok());
             let field = input.get_attribute("data-field").and_then(|field| Field::from_name(&field));
-            if let (Some(lesson), Some(index), Some(field)) = (lesson_of(&input), index, field) {
-                app.on_edit(lesson, index, field, &value);
+            if let (Some(track), Some(index), Some(field)) = (track_of(&input), index, field) {
+                app.on_edit(track, index, field, &value);
             }
         });
         for (kind, listener) in [("click", on_click), ("input", on_input)] {
@@ -161,28 +187,48 @@ impl App {
         }
     }
 
-    fn on_action(self: &Rc<Self>, lesson: Option<LessonId>, action: &str, index: Option<usize>) {
+    fn on_action(self: &Rc<Self>, track: Option<Track>, action: &str, index: Option<usize>) {
         let app = Rc::clone(self);
-        match (lesson, action, index) {
-            (Some(lesson), "run", Some(index)) => spawn_local(async move {
-                run::step(&app, lesson, index, Mode::Step).await;
+        match (track, action, index) {
+            (Some(track), "run", Some(index)) => spawn_local(async move {
+                run::step(&app, track, index, Mode::Step).await;
             }),
-            (Some(lesson), "stream", Some(index)) => spawn_local(async move {
-                run::step(&app, lesson, index, Mode::Stream).await;
+            (Some(track), "stream", Some(index)) => spawn_local(async move {
+                run::step(&app, track, index, Mode::Stream).await;
             }),
-            (Some(lesson), "run-all", _) => spawn_local(async move { run::all(&app, lesson).await }),
-            (Some(lesson), "reset", _) => self.reset(lesson),
-            (_, "add-message", _) => {
-                if let Some(plan) = &mut self.hello.borrow_mut().walk.plan {
+            (Some(track), "run-all", _) => spawn_local(async move { run::all(&app, track).await }),
+            (Some(track), "reset", _) => self.reset(track.lesson),
+            (Some(track), "add-message", _) => {
+                if let Some(plan) = &mut self.walkthrough(track).plan {
                     hello::plan::add_message(plan, self.texts().new_message);
                 }
-                self.draw_steps(LessonId::Hello);
+                self.draw_steps(track);
             }
-            (_, "remove-message", Some(index)) => {
-                if let Some(plan) = &mut self.hello.borrow_mut().walk.plan {
+            (Some(track), "remove-message", Some(index)) => {
+                if let Some(plan) = &mut self.walkthrough(track).plan {
                     hello::plan::remove_message(plan, index);
                 }
-                self.draw_steps(LessonId::Hello);
+                self.draw_steps(track);
+            }
+            (_, "add-client", _) => {
+                self.hello.borrow_mut().add_client();
+                hello::view::draw(&self.hello.borrow(), self.texts());
+            }
+            (_, "server", Some(index)) => {
+                if let Some(&server) = hello::view::SERVERS.get(index) {
+                    self.hello.borrow_mut().choose(server);
+                    hello::view::draw(&self.hello.borrow(), self.texts());
+                }
+            }
+            (_, "code-language", Some(index)) => {
+                if let Some(&language) = crate::code::Language::ALL.get(index) {
+                    self.http.borrow_mut().code = language;
+                    self.hello.borrow_mut().code = language;
+                    self.draw_lessons();
+                }
+            }
+            (Some(track), "save-diagram", _) => {
+                *self.saved.borrow_mut() = crate::diagram::view::save(track.lesson);
             }
             (_, "chunk", Some(index)) => {
                 self.http.borrow_mut().chosen_chunk = Some(index);
@@ -223,8 +269,9 @@ impl App {
 
     /// The learner typed into a step: change the plan, and the step's code
     /// line in place (a redraw would move the caret).
-    fn on_edit(&self, lesson: LessonId, index: usize, field: Field, value: &str) {
-        let mut walk = self.walkthrough(lesson);
+    fn on_edit(&self, track: Track, index: usize, field: Field, value: &str) {
+        let lesson = track.lesson;
+        let mut walk = self.walkthrough(track);
         let Some(plan) = &mut walk.plan else { return };
         plan.edit(index, field, value);
         let mut changed = vec![index];
@@ -236,7 +283,7 @@ impl App {
         }
         for index in changed {
             let step = &plan.steps[index];
-            set_text(&format!("#{}-step-{index} code", lesson.name()), &step.call.python());
+            set_text(&format!("#{}-step-{index} code", track.prefix()), &step.call.python());
             if let (LessonId::Http, Call::Send { text, .. }) = (lesson, &step.call) {
                 set_text("#http-request-bytes", &http::view::crlf_visible(text));
                 if field != Field::Request
@@ -253,18 +300,20 @@ impl App {
         match event {
             BridgeEvent::Welcome { relay, servers } => {
                 *self.relay.borrow_mut() = RelayState::Connected { relay };
-                if let Some(server) = servers.into_iter().find(|server| server.name == LessonServer::Hello) {
-                    self.hello.borrow_mut().welcome(server);
+                let watched: Vec<LessonServer> = servers.iter().map(|server| server.name).collect();
+                self.hello.borrow_mut().welcome(servers);
+                for server in watched {
+                    let app = Rc::clone(self);
+                    spawn_local(async move {
+                        let _ = app.bridge().call(Op::Watch { server }, b"", |_| {}).await;
+                    });
                 }
-                let app = Rc::clone(self);
-                spawn_local(async move {
-                    let _ = app.bridge().call(Op::Watch { server: LessonServer::Hello }, b"", |_| {}).await;
-                });
                 self.draw_status();
                 self.draw_lessons();
+                embed::post(&embed::Event::Ready { lesson: self.tab.get().name() });
             }
             BridgeEvent::Unsolicited(incoming) => match incoming.message {
-                RelayMessage::ServerLog { server: LessonServer::Hello, thread, peer, event } => {
+                RelayMessage::ServerLog { thread, peer, event, .. } => {
                     let line = LogLine { thread, peer, event, data: incoming.payload.to_vec() };
                     self.hello.borrow_mut().add_log(line);
                     hello::view::draw_log(&self.hello.borrow(), self.texts());
@@ -277,8 +326,9 @@ impl App {
             },
             BridgeEvent::Gone { retry_ms, reason } => {
                 *self.relay.borrow_mut() = RelayState::Gone { retry_ms, reason };
-                for lesson in LessonId::ALL {
-                    self.walkthrough(lesson).relay_lost();
+                self.http.borrow_mut().walk.relay_lost();
+                for walk in &mut self.hello.borrow_mut().clients {
+                    walk.relay_lost();
                 }
                 self.draw_status();
                 self.draw_lessons();
@@ -286,20 +336,27 @@ impl App {
         }
     }
 
-    /// Closes the lesson's socket, if open, and starts the lesson over.
+    /// Closes the lesson's sockets, if open, and starts the lesson over.
     fn reset(self: &Rc<Self>, lesson: LessonId) {
-        let open = self.walkthrough(lesson).reset();
-        match lesson {
-            LessonId::Http => self.http.borrow_mut().clear(),
-            LessonId::Hello => self.hello.borrow_mut().log.clear(),
-        }
-        if let Some(socket) = open {
+        let open: Vec<_> = match lesson {
+            LessonId::Http => {
+                let mut http = self.http.borrow_mut();
+                http.clear();
+                http.walk.reset().into_iter().collect()
+            }
+            LessonId::Hello => {
+                let mut hello = self.hello.borrow_mut();
+                hello.clear();
+                hello.clients.iter_mut().filter_map(Walkthrough::reset).collect()
+            }
+        };
+        for socket in open {
             let app = Rc::clone(self);
             spawn_local(async move {
                 let _ = app.bridge().call(Op::Close { socket }, b"", |_| {}).await;
             });
         }
-        self.draw_steps(lesson);
+        self.draw_steps(Track::first(lesson));
     }
 
     /// Saves the body the HTTP lesson received, exactly, as `sina.html`.
@@ -307,7 +364,7 @@ impl App {
         let mut lesson = self.http.borrow_mut();
         let Some(plan) = &lesson.walk.plan else { return };
         let Ok(response) = http::response::parse(&plan.received.data) else { return };
-        let saved = http::files::download(response.body, "sina.html");
+        let saved = crate::files::download(response.body, "sina.html");
         lesson.download = saved;
     }
 
@@ -335,19 +392,41 @@ impl App {
         let document = dom::document();
         if let Some(html) = document.document_element() {
             let _ = html.set_attribute("lang", if self.lang.get() == Lang::Zh { "zh-CN" } else { "en" });
+            let _ = html.toggle_attribute_with_force("data-embed", self.embedded);
         }
         document.set_title(texts.title);
-        let header = el("header").class("bar").children([
-            el("div")
-                .class("titles")
-                .children([el("h1").text(texts.title), el("p").class("subtitle").text(texts.subtitle)]),
+        let status = [
             el("p").id("relay-status").class("status").attr("role", "status"),
             el("button")
                 .id("language")
                 .action("language", None)
                 .attr("aria-label", texts.switch_label)
                 .text(texts.switch_to),
-        ]);
+        ];
+        let lessons = [
+            http::view::section(texts),
+            hello::view::section(texts),
+            address::view::section(&self.address.borrow(), texts),
+        ];
+        if self.embedded {
+            // In a course page's frame: the lesson, with the relay's status and the language switch.
+            let bar = el("div").class("embed-bar").children(status);
+            replace("app", [el("main").child(bar).children(lessons)]);
+        } else {
+            let titles = el("div")
+                .class("titles")
+                .children([el("h1").text(texts.title), el("p").class("subtitle").text(texts.subtitle)]);
+            let header = el("header").class("bar").child(titles).children(status);
+            replace("app", [header, el("main").child(self.tab_choice(texts)).children(lessons)]);
+        }
+        self.draw_status();
+        self.draw_lesson_choice();
+        self.draw_lessons();
+        address::view::draw(&self.address.borrow(), texts);
+    }
+
+    /// The buttons that choose a lesson, or the address panel.
+    fn tab_choice(&self, texts: &Texts) -> El {
         let choices = Tab::ALL.into_iter().enumerate().map(|(index, tab)| {
             let name = match tab {
                 Tab::Lesson(LessonId::Http) => texts.http_title,
@@ -356,15 +435,7 @@ impl App {
             };
             el("button").id(&format!("show-{}", tab.name())).action("show-lesson", Some(index)).text(name)
         });
-        let nav = el("nav").class("lessons").attr("aria-label", texts.lessons).children(choices);
-        let address = address::view::section(&self.address.borrow(), texts);
-        let main =
-            el("main").children([nav, http::view::section(texts), hello::view::section(texts), address]);
-        replace("app", [header, main]);
-        self.draw_status();
-        self.draw_lesson_choice();
-        self.draw_lessons();
-        address::view::draw(&self.address.borrow(), texts);
+        el("nav").class("lessons").attr("aria-label", texts.lessons).children(choices)
     }
 
     /// Shows the chosen lesson (or panel) and hides the others.
@@ -401,30 +472,116 @@ impl App {
         replace("relay-status", std::iter::once(el("span").class(class).text(&text)).chain(notice));
     }
 
-    /// Redraws a lesson's steps and what depends on them.
-    pub fn draw_steps(&self, lesson: LessonId) {
-        match lesson {
-            LessonId::Http => http::view::draw_steps(&self.http.borrow(), self.texts()),
-            LessonId::Hello => {
-                let hello = self.hello.borrow();
-                hello::view::draw_steps(&hello, self.texts());
-                hello::view::draw_log(&hello, self.texts());
+    /// A step has ended (its state is set): note it, redraw, and give
+    /// keyboard focus, if the step's button took it away, to what comes next.
+    pub fn step_ended(&self, track: Track, index: usize) {
+        let done = {
+            let walk = self.walkthrough(track);
+            walk.plan.as_ref().is_some_and(|plan| matches!(plan.steps[index].state, StepState::Done(_)))
+        };
+        if done && track.lesson == LessonId::Hello {
+            self.hello.borrow_mut().step_done(track.client, index);
+        }
+        self.draw_steps(track);
+        let (line, result) = shown(track, index);
+        set_text(&format!("#{}-announce", track.lesson.name()), &format!("{line}: {result}"));
+        self.keep_focus(track);
+        self.tell_embedder(track, index, &line, &result);
+    }
+
+    /// Tells the course page framing this one (if any) how step `index` ended.
+    fn tell_embedder(&self, track: Track, index: usize, line: &str, result: &str) {
+        let (lesson, client) = (track.lesson.name(), track.client + 1);
+        let walk = self.walkthrough(track);
+        let Some(plan) = &walk.plan else { return };
+        match &plan.steps[index].state {
+            StepState::Done(_) => {
+                embed::post(&embed::Event::Step { lesson, client, index, call: line, result })
             }
+            StepState::Failed(error) => {
+                let (kind, message) = match error {
+                    CallError::Failed(error) => (error.kind.python_name(), error.message.as_str()),
+                    CallError::RelayGone => ("RelayGone", self.texts().relay_gone_call),
+                };
+                embed::post(&embed::Event::Error { lesson, client, index, kind, message });
+            }
+            // A turn of a receive loop: the step goes on.
+            StepState::Ready | StepState::Running => {}
+        }
+        if plan.finished() {
+            embed::post(&embed::Event::Done { lesson, client });
+        }
+    }
+
+    /// A disabled button loses focus to the page's body; a keyboard user
+    /// would have to start again from the top. Focus the next step, or,
+    /// when all have run, the lesson's reset button.
+    fn keep_focus(&self, track: Track) {
+        let document = dom::document();
+        let lost =
+            document.active_element().is_none_or(|element| Some(element) == document.body().map(Into::into));
+        if !lost {
+            return;
+        }
+        let next = self.walkthrough(track).plan.as_ref().and_then(|plan| plan.next());
+        let target = match next {
+            Some(index) => crate::steps::view::track_id(track, &format!("step-{index}")),
+            None => crate::steps::view::id(track.lesson, "reset"),
+        };
+        if let Some(element) = document.get_element_by_id(&target) {
+            let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    }
+
+    /// Redraws a client's steps and what depends on them.
+    pub fn draw_steps(&self, track: Track) {
+        match track.lesson {
+            LessonId::Http => http::view::draw_steps(&self.http.borrow(), self.texts()),
+            LessonId::Hello => hello::view::draw_steps(&self.hello.borrow(), self.texts()),
         }
     }
 
     /// Redraws what shows bytes arriving, for each chunk of a stream.
-    pub fn draw_progress(&self, lesson: LessonId) {
-        if lesson == LessonId::Http {
+    pub fn draw_progress(&self, track: Track) {
+        if track.lesson == LessonId::Http {
             http::view::draw_progress(&self.http.borrow(), self.texts());
         }
     }
 }
 
-/// The lesson an element belongs to: its section's `data-lesson`.
-fn lesson_of(element: &Element) -> Option<LessonId> {
+/// The client an element belongs to: its section's `data-lesson`, and the
+/// `data-client` of its client's part (the first client when it has none).
+fn track_of(element: &Element) -> Option<Track> {
     let section = element.closest("[data-lesson]").ok().flatten()?;
-    LessonId::from_name(&section.get_attribute("data-lesson")?)
+    let lesson = LessonId::from_name(&section.get_attribute("data-lesson")?)?;
+    let part = element.closest("[data-client]").ok().flatten();
+    let client = part.and_then(|part| part.get_attribute("data-client")?.parse().ok()).unwrap_or(0);
+    Some(Track { lesson, client })
+}
+
+/// Step `index`'s line of code and its result, as the page shows them:
+/// said in the lesson's live region (a screen reader reads it out) and
+/// told to a course page.
+fn shown(track: Track, index: usize) -> (String, String) {
+    let read = |selector: &str| {
+        let element = dom::document().query_selector(selector).ok().flatten();
+        element.and_then(|element| element.text_content()).unwrap_or_default()
+    };
+    let line = read(&format!("#{}-step-{index} code", track.prefix()));
+    let result = read(&format!("#{}-steps > li:nth-child({}) > .result > p", track.prefix(), index + 1));
+    (line, result)
+}
+
+/// Sets `<html data-theme>`: the one asked for, else the visitor's preference.
+fn show_theme(window: &web_sys::Window, theme: Option<embed::Theme>) {
+    let dark = || {
+        let query = window.match_media("(prefers-color-scheme: dark)").ok().flatten();
+        query.is_some_and(|query| query.matches())
+    };
+    let theme = theme.unwrap_or(if dark() { embed::Theme::Dark } else { embed::Theme::Light });
+    if let Some(html) = dom::document().document_element() {
+        let _ = html.set_attribute("data-theme", theme.name());
+    }
 }
 
 fn set_text(selector: &str, text: &str) {

@@ -57,6 +57,9 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
 
 /// The page's strings in one language.
 pub struct Texts {
+    /// The language these are in.
+    pub lang: Lang,
+    pub code_title: &'static str,
     pub title: &'static str,
     pub subtitle: &'static str,
     /// The switch's label: the name of the other language, in that language.
@@ -71,8 +74,25 @@ pub struct Texts {
     pub relay_gone_call: &'static str,
     pub relay_restarted: &'static str,
     pub hello_title: &'static str,
-    /// {0}: the server's address; {1}: its delay in milliseconds.
+    /// {0}: the server's delay in milliseconds.
     pub hello_intro: &'static str,
+    pub server_choice: &'static str,
+    /// {0}: the server's address.
+    pub server_threaded: &'static str,
+    /// {0}: the server's address.
+    pub server_single: &'static str,
+    pub threaded_note: &'static str,
+    pub single_note: &'static str,
+    pub add_client: &'static str,
+    /// {0}: the client's number.
+    pub client_title: &'static str,
+    pub diagram_title: &'static str,
+    pub save_diagram: &'static str,
+    pub diagram_client: &'static str,
+    pub diagram_server: &'static str,
+    /// {0}: bytes; {1}: how many `recv` calls.
+    pub diagram_response: &'static str,
+    pub diagram_new_thread: &'static str,
     pub run_all: &'static str,
     pub reset: &'static str,
     pub add_message: &'static str,
@@ -80,7 +100,6 @@ pub struct Texts {
     /// {0}: the message's number.
     pub message_label: &'static str,
     pub new_message: &'static str,
-    pub client: &'static str,
     pub server_log: &'static str,
     pub conversation: &'static str,
     pub four_tuple: &'static str,
@@ -186,6 +205,8 @@ pub struct Texts {
 }
 
 pub static EN: Texts = Texts {
+    lang: Lang::En,
+    code_title: "The program",
     title: "Socket Playground",
     subtitle: "Real TCP socket calls: the relay makes them, you see every byte.",
     switch_to: "中文",
@@ -197,15 +218,27 @@ pub static EN: Texts = Texts {
     relay_gone_call: "The relay went away before it answered this call.",
     relay_restarted: "The relay was restarted: the sockets opened before are gone. Press Reset to start again.",
     hello_title: "The Hello server",
-    hello_intro: "The relay runs the tutorial's threaded server at {0}. It sends Welcome!, then answers every message with Hello,<message>! after a pause of {1} ms, until it receives exit. Below is the tutorial's client: run it one call at a time, or all at once.",
+    hello_intro: "The relay runs the tutorial's Hello server. It sends Welcome!, then answers every message with Hello,<message>! after a pause of {0} ms, until it receives exit. Below is the tutorial's client: run it one call at a time, or all at once. Add a second client to see why the server needs threads.",
+    server_choice: "Which server the clients connect to",
+    server_threaded: "Threaded server, {0}",
+    server_single: "Single-threaded server, {0}",
+    threaded_note: "A thread per connection: the listening thread accepts each client and starts a thread for it, so every client is served at once.",
+    single_note: "One connection at a time: a second client's connect succeeds (the kernel completes the handshake and queues it), but Welcome! comes only when the first client is gone.",
+    add_client: "Add a client",
+    client_title: "Client {0}",
+    diagram_title: "Both sides in one picture",
+    save_diagram: "Save the diagram (SVG)",
+    diagram_client: "Client",
+    diagram_server: "Server",
+    diagram_response: "{0} bytes, in {1} recv() calls",
+    diagram_new_thread: "accept(), new thread",
     run_all: "Run all",
     reset: "Reset",
     add_message: "Add a message",
     remove_message: "Remove",
     message_label: "Message {0}",
     new_message: "Bob",
-    client: "Client: your program",
-    server_log: "Server: its log for this connection",
+    server_log: "Server: its log for your connections",
     conversation: "The conversation",
     four_tuple: "The connection's 4-tuple",
     not_connected: "not connected yet",
@@ -309,6 +342,8 @@ pub static EN: Texts = Texts {
 };
 
 pub static ZH: Texts = Texts {
+    lang: Lang::Zh,
+    code_title: "程序",
     title: "Socket 演练场",
     subtitle: "真实的 TCP 套接字调用：由中继执行，每个字节都看得见。",
     switch_to: "English",
@@ -320,15 +355,27 @@ pub static ZH: Texts = Texts {
     relay_gone_call: "中继在回答这次调用之前断开了。",
     relay_restarted: "中继已重启，之前打开的套接字都已不存在。请按“重置”重新开始。",
     hello_title: "Hello 服务器",
-    hello_intro: "中继在 {0} 运行教程中的多线程服务器。它先发送 Welcome!，之后每收到一条消息，等待 {1} 毫秒，回复 Hello,<消息>!，直到收到 exit。下面是教程中的客户端：可以一次运行一个调用，也可以全部运行。",
+    hello_intro: "中继运行着教程中的 Hello 服务器。它先发送 Welcome!，之后每收到一条消息，等待 {0} 毫秒，回复 Hello,<消息>!，直到收到 exit。下面是教程中的客户端：可以一次运行一个调用，也可以全部运行。再添加一个客户端，就能看出服务器为什么需要多线程。",
+    server_choice: "客户端连接哪个服务器",
+    server_threaded: "多线程服务器，{0}",
+    server_single: "单线程服务器，{0}",
+    threaded_note: "每个连接一个线程：监听线程接受每个客户端的连接，并为它启动一个线程，所以所有客户端同时得到服务。",
+    single_note: "一次只服务一个连接：第二个客户端的 connect 会成功（内核完成握手并把连接放进队列），但要等第一个客户端离开后才会收到 Welcome!。",
+    add_client: "添加客户端",
+    client_title: "客户端 {0}",
+    diagram_title: "双方在同一张图里",
+    save_diagram: "保存时序图（SVG）",
+    diagram_client: "客户端",
+    diagram_server: "服务器",
+    diagram_response: "{0} 字节，共 {1} 次 recv()",
+    diagram_new_thread: "accept()，新线程",
     run_all: "全部运行",
     reset: "重置",
     add_message: "添加消息",
     remove_message: "删除",
     message_label: "消息 {0}",
     new_message: "小明",
-    client: "客户端：你的程序",
-    server_log: "服务器：这个连接的日志",
+    server_log: "服务器：你的连接的日志",
     conversation: "对话",
     four_tuple: "连接的四元组",
     not_connected: "尚未连接",

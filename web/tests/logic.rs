@@ -131,7 +131,7 @@ fn the_server_log_shows_only_our_connection() {
         addr: "127.0.0.1:9999".parse().unwrap(),
         delay_ms: 1000,
     };
-    lesson.welcome(server);
+    lesson.welcome(vec![server]);
     let ours = "127.0.0.1:50000".parse().unwrap();
     let theirs = "127.0.0.1:50001".parse().unwrap();
     for (peer, event, data) in [
@@ -142,7 +142,7 @@ fn the_server_log_shows_only_our_connection() {
         lesson.add_log(LogLine { thread: "Thread-1".into(), peer, event, data: data.as_bytes().to_vec() });
     }
     assert_eq!(lesson.our_log().count(), 0, "not connected: no connection is ours yet");
-    let plan = lesson.walk.plan.as_mut().unwrap();
+    let plan = lesson.clients[0].plan.as_mut().unwrap();
     plan.steps[1].state =
         StepState::Done(Outcome::Connected { local: ours, peer: "127.0.0.1:9999".parse().unwrap() });
     let lines: Vec<String> = lesson.our_log().map(LogLine::text).collect();

@@ -160,6 +160,19 @@ impl Browser {
         }
     }
 
+    /// Waits until at least `count` elements match `css`; returns their texts.
+    pub async fn wait_for_texts(&self, css: &str, count: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let texts = self.texts(css).await;
+            if texts.len() >= count {
+                return texts;
+            }
+            assert!(started.elapsed() < PATIENCE, "waited for {count} of {css}; there are {texts:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits for the browser to finish saving a download called `name`; returns its bytes.
     pub async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.downloads.path().join(name);

@@ -5,8 +5,11 @@
 
 mod accessibility;
 mod address;
+mod embedding;
 mod harness;
 mod hello;
 mod http;
+mod keyboard;
 #[path = "../common/nginx.rs"]
 mod nginx;
+mod threads;

@@ -22,6 +22,7 @@
 //! | `/data.bin`     | 100 000 pseudo-random bytes, every byte value among them |
 //! | `/chunked.html` | rewritten on the fly (`sub_filter`), so its length is unknown and HTTP/1.1 gets `Transfer-Encoding: chunked` |
 //! | `/old`          | `301 Moved Permanently` to `https://<host>/`, as sites answer on port 80 |
+//! | `/course.html`  | `www/examples/course.html`: a course page that embeds the playground |
 //! | anything else   | nginx's own `404 Not Found` page                          |
 //!
 //! This file stands alone (std and `tempfile`), so other test crates can
@@ -39,11 +40,12 @@ use std::time::{Duration, Instant};
 const NGINX: &str = "/usr/sbin/nginx";
 
 /// The files of the site, by URL path, with the file each is served from.
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 5] = [
     ("/", "index.html"),
     ("/big.html", "big.html"),
     ("/data.bin", "data.bin"),
     ("/chunked.html", "chunked.html"),
+    ("/course.html", "course.html"),
 ];
 
 /// What `/chunked.html`'s `sub_filter` replaces, and with what.
@@ -80,13 +82,14 @@ impl Nginx {
     }
 
     /// The exact bytes of the file served at `path` (`/`, `/big.html`,
-    /// `/data.bin`, or `/chunked.html` before nginx rewrites it).
+    /// `/data.bin`, `/course.html`, or `/chunked.html` before nginx rewrites it).
     pub fn file(path: &str) -> Vec<u8> {
         match path {
             "/" => index_html(),
             "/big.html" => big_html(),
             "/data.bin" => data_bin(),
             "/chunked.html" => chunked_source(),
+            "/course.html" => include_bytes!("../../../www/examples/course.html").to_vec(),
             other => panic!("the test site has no file at {other}"),
         }
     }

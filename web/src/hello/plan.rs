@@ -17,6 +17,9 @@ use crate::steps::plan::{Plan, Step, StepState};
 /// The names the tutorial's client sends.
 pub const TUTORIAL_NAMES: [&str; 3] = ["Michael", "Tracy", "Sarah"];
 
+/// The step that connects.
+pub const CONNECT_STEP: usize = 1;
+
 /// The tutorial's client, talking to the Hello server at `host:port`.
 pub fn tutorial_client(host: &str, port: u16, names: &[&str]) -> Plan {
     let connect = Call::Connect { host: host.to_owned(), port: port.to_string() };

@@ -5,17 +5,18 @@
 //!
 //! * [`plan`]: the program;
 //! * [`response`]: the header parsed, the body decoded (plain Rust);
-//! * [`files`]: saving the body and previewing it;
 //! * [`view`]: draws the lesson from its state.
 
-pub mod files;
 pub mod plan;
 pub mod response;
 pub mod view;
 
 use std::cell::RefCell;
 
-use files::ObjectUrl;
+use crate::code::Language;
+use crate::embed::Options;
+use crate::files::ObjectUrl;
+use crate::steps::call::Field;
 
 use crate::steps::Walkthrough;
 
@@ -34,13 +35,22 @@ pub struct HttpLesson {
     pub preview: RefCell<Option<ObjectUrl>>,
     /// The body as the last download saved it.
     pub download: Option<ObjectUrl>,
+    /// The language the program is listed in.
+    pub code: Language,
 }
 
 impl HttpLesson {
     /// The tutorial's program for `host:port`.
     pub fn new(host: &str, port: u16) -> HttpLesson {
         let walk = Walkthrough { plan: Some(plan::tutorial_client(host, port)), ..Walkthrough::default() };
-        HttpLesson { walk, chunk_page: 0, chosen_chunk: None, preview: RefCell::new(None), download: None }
+        HttpLesson {
+            walk,
+            chunk_page: 0,
+            chosen_chunk: None,
+            preview: RefCell::new(None),
+            download: None,
+            code: Language::Python,
+        }
     }
 
     /// Forgets what the last run received.
@@ -49,6 +59,26 @@ impl HttpLesson {
         self.chosen_chunk = None;
         self.preview.take();
         self.download = None;
+    }
+}
+
+impl HttpLesson {
+    /// The lesson as the page's address asks for it (`?host=`, `?port=`,
+    /// `?request=`), else the tutorial's.
+    pub fn asked(options: &Options) -> HttpLesson {
+        let mut lesson = HttpLesson::default();
+        if let Some(plan) = &mut lesson.walk.plan {
+            for (field, value) in [(Field::Host, &options.host), (Field::Port, &options.port)] {
+                if let Some(value) = value {
+                    plan.edit(plan::CONNECT_STEP, field, value);
+                }
+            }
+            plan::follow_address(plan);
+            if let Some(request) = &options.request {
+                plan.edit(plan::SEND_STEP, Field::Request, request);
+            }
+        }
+        lesson
     }
 }
 

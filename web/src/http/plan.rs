@@ -20,6 +20,9 @@ use crate::steps::plan::{Plan, StepState};
 pub const TUTORIAL_HOST: &str = "www.sina.com.cn";
 pub const HTTP_PORT: u16 = 80;
 
+/// The step that connects.
+pub const CONNECT_STEP: usize = 1;
+
 /// The step that sends the request.
 pub const SEND_STEP: usize = 2;
 
@@ -43,7 +46,8 @@ pub fn tutorial_client(host: &str, port: u16) -> Plan {
 /// as the request has not been sent: HTTP/1.1 servers need it to know
 /// which site is meant. Returns whether the request changed.
 pub fn follow_address(plan: &mut Plan) -> bool {
-    let Some(Call::Connect { host, port }) = plan.steps.get(1).map(|step| step.call.clone()) else {
+    let Some(Call::Connect { host, port }) = plan.steps.get(CONNECT_STEP).map(|step| step.call.clone())
+    else {
         return false;
     };
     let Some(step) = plan.steps.get_mut(SEND_STEP).filter(|step| step.state == StepState::Ready) else {

@@ -3,20 +3,24 @@
 //! Below the steps, what came back: a counter while the bytes arrive, each
 //! `recv`'s chunk with its size and bytes, the header split off at the
 //! first `\r\n\r\n` and parsed into a table, and the body with its size,
-//! type, a sandboxed preview and a button that saves it as `sina.html`.
+//! type, a sandboxed preview and a button that saves it as `sina.html`;
+//! and the conversation as a sequence diagram.
 
-use super::files::ObjectUrl;
 use super::response::{self, ParseError, Response};
 use super::{CHUNKS_PER_PAGE, HttpLesson, plan::SEND_STEP};
 use crate::bytes_view::hex_dump;
 use crate::dom::{El, el, replace};
+use crate::files::ObjectUrl;
 use crate::i18n::{Texts, fill};
-use crate::steps::LessonId;
 use crate::steps::call::{Call, Field};
 use crate::steps::plan::{Plan, Received, Step, StepState};
 use crate::steps::view::{self, id, input};
+use crate::steps::{LessonId, Track};
+use crate::{code, diagram};
 
 const LESSON: LessonId = LessonId::Http;
+/// The lesson's one client.
+const TRACK: Track = Track { lesson: LESSON, client: 0 };
 
 /// The lesson's section, with an empty place for each part.
 pub fn section(texts: &Texts) -> El {
@@ -40,12 +44,16 @@ pub fn section(texts: &Texts) -> El {
             el("p").class("intro").text(texts.http_intro),
             controls,
             el("p").id("http-notice").class("notice").attr("role", "alert"),
+            view::announcer(LESSON),
             el("p").id("http-tuple").class("tuple"),
-            el("ol").id("http-steps").class("steps"),
+            el("div")
+                .class("program")
+                .children([el("ol").id("http-steps").class("steps"), code::view::section(TRACK, texts)]),
             el("div").id("http-progress").class("progress").attr("role", "status"),
             part("chunks", texts.chunks_title),
             part("header", texts.header_title),
             part("body", texts.body_title),
+            diagram::view::section(LESSON, texts),
         ])
 }
 
@@ -59,14 +67,16 @@ pub fn draw_steps(lesson: &HttpLesson, texts: &Texts) {
     let walk = &lesson.walk;
     let Some(plan) = &walk.plan else { return };
     let editors = |index: usize, step: &Step| editors(index, step, texts);
-    view::draw_steps(LESSON, walk, texts, &editors);
-    view::draw_connection(LESSON, walk, texts, texts.http_finished);
+    view::draw_steps(TRACK, walk, texts, &editors);
+    view::draw_connection(TRACK, walk, texts, texts.http_finished);
+    code::view::draw(TRACK, walk, lesson.code, texts);
     draw_progress(lesson, texts);
     draw_chunks(lesson, texts);
     let received = &plan.received.data;
     let parsed = response::parse(received);
     replace("http-header", header_view(&parsed, received.is_empty(), texts));
     replace("http-body", body_view(lesson, &parsed, loop_done(plan), texts));
+    diagram::view::draw(LESSON, &diagram::http(plan, texts), texts);
 }
 
 /// Redraws the byte counter and the progress bar: cheap enough to run for
@@ -152,14 +162,14 @@ fn loop_done(plan: &Plan) -> bool {
 fn editors(index: usize, step: &Step, texts: &Texts) -> Vec<El> {
     match &step.call {
         Call::Send { text, .. } if index == SEND_STEP => vec![
-            input(LESSON, index, Field::Request, text, texts.request_label),
+            input(TRACK, index, Field::Request, text, texts.request_label),
             el("pre")
                 .id("http-request-bytes")
                 .class("crlf")
                 .attr("aria-label", texts.request_bytes)
                 .text(&crlf_visible(text)),
         ],
-        call => view::address_inputs(LESSON, index, call, texts),
+        call => view::address_inputs(TRACK, index, call, texts),
     }
 }
 

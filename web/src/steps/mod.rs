@@ -6,6 +6,9 @@
 //! * [`run`]: carries a step out through the bridge;
 //! * [`view`]: draws the steps.
 //!
+//! A lesson may run several clients side by side (the Hello lesson does,
+//! to show why the server needs threads); a [`Track`] names one of them.
+//!
 //! A lesson keeps its plan in a [`Walkthrough`], with what the runner needs
 //! to know besides: whether a step is running, and whether the plan was
 //! reset or the relay restarted while it ran.
@@ -41,6 +44,31 @@ impl LessonId {
 
     pub fn from_name(name: &str) -> Option<LessonId> {
         LessonId::ALL.into_iter().find(|lesson| lesson.name() == name)
+    }
+}
+
+/// One client's program in a lesson: the HTTP lesson has one client, the
+/// Hello lesson as many as the learner adds. `client` counts from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Track {
+    pub lesson: LessonId,
+    pub client: usize,
+}
+
+impl Track {
+    /// The lesson's first (or only) client.
+    pub fn first(lesson: LessonId) -> Track {
+        Track { lesson, client: 0 }
+    }
+
+    /// What the ids of this client's elements start with: the lesson's
+    /// name for the first client (`hello-step-2`), with the client's
+    /// number for the others (`hello2-step-2`).
+    pub fn prefix(self) -> String {
+        match self.client {
+            0 => self.lesson.name().to_owned(),
+            client => format!("{}{}", self.lesson.name(), client + 1),
+        }
     }
 }
 

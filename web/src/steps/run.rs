@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use protocol::{ErrorInfo, Family, Op, RelayMessage, SocketId};
 
-use super::LessonId;
+use super::Track;
 use super::call::{Call, Outcome, parse_port};
 use super::plan::StepState;
 use crate::app::App;
@@ -31,9 +31,9 @@ pub enum Mode {
 
 /// Runs step `index` if it is the next one and no step is running (a
 /// double click must not send twice); returns whether it succeeded.
-pub async fn step(app: &Rc<App>, lesson: LessonId, index: usize, mode: Mode) -> bool {
+pub async fn step(app: &Rc<App>, track: Track, index: usize, mode: Mode) -> bool {
     let (call, socket, generation) = {
-        let mut walk = app.walkthrough(lesson);
+        let mut walk = app.walkthrough(track);
         let (busy, generation) = (walk.busy, walk.generation);
         let Some(plan) = &mut walk.plan else { return false };
         if busy || plan.next() != Some(index) {
@@ -44,11 +44,11 @@ pub async fn step(app: &Rc<App>, lesson: LessonId, index: usize, mode: Mode) -> 
         walk.busy = true;
         taken
     };
-    app.draw_steps(lesson);
+    app.draw_steps(track);
 
-    let outcome = perform(app, lesson, call, socket, mode, generation).await;
+    let outcome = perform(app, track, call, socket, mode, generation).await;
 
-    let mut walk = app.walkthrough(lesson);
+    let mut walk = app.walkthrough(track);
     if walk.generation != generation {
         return false; // reset while we waited: this answer belongs to the old plan
     }
@@ -71,17 +71,17 @@ pub async fn step(app: &Rc<App>, lesson: LessonId, index: usize, mode: Mode) -> 
         };
     }
     drop(walk);
-    app.draw_steps(lesson);
+    app.step_ended(track, index);
     succeeded
 }
 
 /// Runs every remaining step in order, streaming any receive loop, and
 /// stops at the first failure.
-pub async fn all(app: &Rc<App>, lesson: LessonId) {
+pub async fn all(app: &Rc<App>, track: Track) {
     loop {
-        let next = app.walkthrough(lesson).plan.as_ref().and_then(|plan| plan.next());
+        let next = app.walkthrough(track).plan.as_ref().and_then(|plan| plan.next());
         match next {
-            Some(index) if step(app, lesson, index, Mode::Stream).await => {}
+            Some(index) if step(app, track, index, Mode::Stream).await => {}
             _ => return,
         }
     }
@@ -90,7 +90,7 @@ pub async fn all(app: &Rc<App>, lesson: LessonId) {
 /// Makes the call and reads its answer.
 async fn perform(
     app: &Rc<App>,
-    lesson: LessonId,
+    track: Track,
     call: Call,
     socket: SocketId,
     mode: Mode,
@@ -111,10 +111,10 @@ async fn perform(
             let watcher = Rc::clone(app);
             let show_resolved = move |progress: &Incoming| {
                 if let RelayMessage::Resolved { addresses, .. } = &progress.message {
-                    if let Some(plan) = &mut watcher.walkthrough(lesson).plan {
+                    if let Some(plan) = &mut watcher.walkthrough(track).plan {
                         plan.resolved = addresses.clone();
                     }
-                    watcher.draw_steps(lesson);
+                    watcher.draw_steps(track);
                 }
             };
             let answer = bridge.call(Op::Connect { socket, host, port }, b"", show_resolved).await?;
@@ -133,11 +133,11 @@ async fn perform(
         Call::Recv { max } => recv_once(app, socket, max).await,
         Call::RecvLoop { max } if mode == Mode::Step => recv_once(app, socket, max).await,
         Call::RecvLoop { max } => {
-            let before = app.walkthrough(lesson).plan.as_ref().map_or(0, |plan| plan.received.chunks());
+            let before = app.walkthrough(track).plan.as_ref().map_or(0, |plan| plan.received.chunks());
             let watcher = Rc::clone(app);
             let keep_chunk = move |progress: &Incoming| {
                 if let RelayMessage::Chunk { .. } = progress.message {
-                    let mut walk = watcher.walkthrough(lesson);
+                    let mut walk = watcher.walkthrough(track);
                     if walk.generation != generation {
                         return;
                     }
@@ -145,7 +145,7 @@ async fn perform(
                         plan.received.push(&progress.payload);
                     }
                     drop(walk);
-                    watcher.draw_progress(lesson);
+                    watcher.draw_progress(track);
                 }
             };
             let answer = bridge.call(Op::RecvAll { socket, max }, b"", keep_chunk).await?;
@@ -153,7 +153,7 @@ async fn perform(
                 RelayMessage::Drained { chunks, .. } => {
                     // The relay counts what it read; every chunk must have arrived.
                     let arrived =
-                        app.walkthrough(lesson).plan.as_ref().map_or(0, |plan| plan.received.chunks());
+                        app.walkthrough(track).plan.as_ref().map_or(0, |plan| plan.received.chunks());
                     // It ends as the tutorial's loop does: the last recv returned b''.
                     match arrived.checked_sub(before) {
                         Some(got) if got as u64 == chunks => Ok(Outcome::Received { data: Vec::new() }),

@@ -2,55 +2,63 @@
 //! the inputs to edit it, and what it returned.
 //!
 //! Every element a lesson draws has an id that starts with the lesson's
-//! name (`http-step-2`, `hello-port-1`), so both lessons live on one page.
+//! name (`http-step-2`, `hello-port-1`), and with the client's number for
+//! a second client (`hello2-step-2`), so everything lives on one page.
 //! Buttons carry `data-action` and `data-index`; the lesson's section
-//! carries `data-lesson`: the page's one click listener reads them.
+//! carries `data-lesson`, a client's part `data-client`: the page's one
+//! click listener reads them.
 
-use super::LessonId;
-use super::Walkthrough;
 use super::call::{Call, Field, Outcome};
 use super::plan::{Plan, Step, StepState};
+use super::{LessonId, Track, Walkthrough};
 use crate::bridge::CallError;
 use crate::bytes_view::{hex_dump, python_repr};
+use crate::code::explain;
 use crate::dom::{El, el, replace};
 use crate::i18n::{Texts, fill};
 
 /// The inputs a lesson gives a step that can still be edited.
 pub type Editors<'a> = &'a dyn Fn(usize, &Step) -> Vec<El>;
 
-/// Redraws the steps into `#<lesson>-steps`, and the buttons that depend on them.
-pub fn draw_steps(lesson: LessonId, walk: &Walkthrough, texts: &Texts, editors: Editors) {
+/// Redraws the steps into `#<track>-steps`, and the buttons that depend on them.
+pub fn draw_steps(track: Track, walk: &Walkthrough, texts: &Texts, editors: Editors) {
     let Some(plan) = &walk.plan else { return };
     let next = plan.next();
     let steps = plan.steps.iter().enumerate().map(|(index, step)| {
         let runnable = Some(index) == next && !walk.busy;
-        let item = step_item(lesson, index, step, runnable, texts);
+        let item = step_item(track, index, step, runnable, texts);
         let item = match step.state.editable() {
             true => item.children(editors(index, step)),
             false => item,
         };
-        item.child(result(step, plan, texts))
+        item.child(result(index, plan, Some(index) == next, texts))
     });
-    replace(&id(lesson, "steps"), steps);
-    set_disabled(&id(lesson, "run-all"), next.is_none() || walk.busy);
+    replace(&track_id(track, "steps"), steps);
+    set_disabled(&track_id(track, "run-all"), next.is_none() || walk.busy);
 }
 
 /// The connection's 4-tuple (or that there is none yet), and a notice when
 /// the relay restarted under the lesson or when every step has run
 /// (`finished` says so in the lesson's words).
-pub fn draw_connection(lesson: LessonId, walk: &Walkthrough, texts: &Texts, finished: &str) {
+pub fn draw_connection(track: Track, walk: &Walkthrough, texts: &Texts, finished: &str) {
     let Some(plan) = &walk.plan else { return };
     let tuple = match plan.four_tuple() {
         Some((local, peer)) => format!("{}: ({local}) ⇄ ({peer})", texts.four_tuple),
         None => format!("{}: {}", texts.four_tuple, texts.not_connected),
     };
-    replace(&id(lesson, "tuple"), [el("span").text(&tuple)]);
+    replace(&track_id(track, "tuple"), [el("span").text(&tuple)]);
     let notice = match (walk.stale, plan.finished()) {
         (true, _) => Some(texts.relay_restarted),
         (false, true) => Some(finished),
         (false, false) => None,
     };
-    replace(&id(lesson, "notice"), notice.map(|text| el("span").text(text)));
+    replace(&track_id(track, "notice"), notice.map(|text| el("span").text(text)));
+}
+
+/// A live region, not shown, where the page says what each step did: a
+/// screen reader reads it out as the step ends.
+pub fn announcer(lesson: LessonId) -> El {
+    el("p").id(&id(lesson, "announce")).class("visually-hidden").attr("aria-live", "polite")
 }
 
 /// `<lesson>-<part>`: the id of one of a lesson's elements.
@@ -58,11 +66,16 @@ pub fn id(lesson: LessonId, part: &str) -> String {
     format!("{}-{part}", lesson.name())
 }
 
+/// `<lesson><client>-<part>`: the id of one of a client's elements.
+pub fn track_id(track: Track, part: &str) -> String {
+    format!("{}-{part}", track.prefix())
+}
+
 /// An input for one field of step `index`.
-pub fn input(lesson: LessonId, index: usize, field: Field, value: &str, label: &str) -> El {
+pub fn input(track: Track, index: usize, field: Field, value: &str, label: &str) -> El {
     let tag = if field == Field::Request { "textarea" } else { "input" };
     let input = el(tag)
-        .id(&id(lesson, &format!("{}-{index}", field.name())))
+        .id(&track_id(track, &format!("{}-{index}", field.name())))
         .class(field.name())
         .attr("data-index", &index.to_string())
         .attr("data-field", field.name())
@@ -76,17 +89,17 @@ pub fn input(lesson: LessonId, index: usize, field: Field, value: &str, label: &
 }
 
 /// The host and port inputs of `connect`.
-pub fn address_inputs(lesson: LessonId, index: usize, call: &Call, texts: &Texts) -> Vec<El> {
+pub fn address_inputs(track: Track, index: usize, call: &Call, texts: &Texts) -> Vec<El> {
     match call {
         Call::Connect { host, port } => vec![
-            input(lesson, index, Field::Host, host, texts.host),
-            input(lesson, index, Field::Port, port, texts.port),
+            input(track, index, Field::Host, host, texts.host),
+            input(track, index, Field::Port, port, texts.port),
         ],
         _ => Vec::new(),
     }
 }
 
-fn step_item(lesson: LessonId, index: usize, step: &Step, runnable: bool, texts: &Texts) -> El {
+fn step_item(track: Track, index: usize, step: &Step, runnable: bool, texts: &Texts) -> El {
     let state = match step.state {
         StepState::Ready => "ready",
         StepState::Running => "running",
@@ -95,7 +108,7 @@ fn step_item(lesson: LessonId, index: usize, step: &Step, runnable: bool, texts:
     };
     let button = el("button")
         .class("call")
-        .id(&id(lesson, &format!("step-{index}")))
+        .id(&track_id(track, &format!("step-{index}")))
         .action("run", Some(index))
         .flag("disabled", !runnable)
         .children([
@@ -108,7 +121,7 @@ fn step_item(lesson: LessonId, index: usize, step: &Step, runnable: bool, texts:
         Call::RecvLoop { .. } => item.child(
             el("button")
                 .class("stream")
-                .id(&id(lesson, "stream"))
+                .id(&track_id(track, "stream"))
                 .action("stream", Some(index))
                 .flag("disabled", !runnable)
                 .text(texts.stream_rest),
@@ -117,8 +130,14 @@ fn step_item(lesson: LessonId, index: usize, step: &Step, runnable: bool, texts:
     }
 }
 
-/// What the step returned, or why it failed.
-fn result(step: &Step, plan: &Plan, texts: &Texts) -> El {
+/// What step `index` returned, or why it failed; and what the kernel did
+/// (or, for the step that runs next, will do).
+fn result(index: usize, plan: &Plan, next: bool, texts: &Texts) -> El {
+    let step = &plan.steps[index];
+    let explained = match (&step.state, next) {
+        (StepState::Done(_) | StepState::Running, _) | (_, true) => explain(plan, index, texts.lang),
+        _ => None,
+    };
     let out = el("div").class("result");
     let resolved = match (&step.call, plan.resolved.is_empty()) {
         (Call::Connect { host, .. }, false) => {
@@ -135,7 +154,7 @@ fn result(step: &Step, plan: &Plan, texts: &Texts) -> El {
         _ => None,
     };
     let out = out.children(looped.filter(|_| !matches!(step.state, StepState::Done(_))));
-    match &step.state {
+    let out = match &step.state {
         StepState::Ready => out,
         StepState::Running => out.child(el("p").class("running").text(texts.running)),
         StepState::Failed(CallError::Failed(error)) => {
@@ -145,7 +164,8 @@ fn result(step: &Step, plan: &Plan, texts: &Texts) -> El {
             out.child(el("p").class("error").text(texts.relay_gone_call))
         }
         StepState::Done(outcome) => out.children(outcome_view(&step.call, outcome, texts)),
-    }
+    };
+    out.children(explained.map(|text| el("p").class("explain").text(&text)))
 }
 
 fn outcome_view(call: &Call, outcome: &Outcome, texts: &Texts) -> Vec<El> {

@@ -1,6 +1,6 @@
-//! Bytes the page hands to the browser as files: the body saved as
-//! `sina.html`, as the tutorial's program writes it, and the body shown in
-//! a sandboxed frame.
+//! Bytes the page hands to the browser as files: the HTTP lesson's body
+//! saved as `sina.html`, as the tutorial's program writes it, or shown in
+//! a sandboxed frame; a sequence diagram saved as SVG.
 //!
 //! Both go through an object URL (`blob:...`): the browser keeps the bytes
 //! and gives them an address. [`ObjectUrl`] gives the address back when
