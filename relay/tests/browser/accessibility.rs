@@ -40,17 +40,30 @@ async fn no_tab_in_either_language_has_a_serious_violation() {
     let relay = RelayProcess::start(&[]);
     let browser = Browser::start().await;
     let mut serious = Vec::new();
+    let mut scan = async |page: &str| {
+        for violation in violations(&browser, &axe).await {
+            let line = format!("{page}: {}", describe(&violation));
+            println!("{line}");
+            if matches!(violation["impact"].as_str(), Some("serious" | "critical")) {
+                serious.push(line);
+            }
+        }
+    };
     for (lang, connected) in [("en", "Connected"), ("zh", "已连接")] {
         for tab in ["http", "hello", "address"] {
             browser.open(&relay.url(&format!("?lang={lang}&lesson={tab}")), connected).await;
-            for violation in violations(&browser, &axe).await {
-                let line = format!("{lang} {tab}: {}", describe(&violation));
-                println!("{line}");
-                if matches!(violation["impact"].as_str(), Some("serious" | "critical")) {
-                    serious.push(line);
-                }
-            }
+            scan(&format!("{lang} {tab}")).await;
         }
+        // In the dark theme, with two clients, a finished conversation,
+        // its program, server log and diagram on show.
+        browser.open(&relay.url(&format!("?lang={lang}&lesson=hello&theme=dark")), connected).await;
+        browser.click("#hello-add-client").await;
+        browser.click("#hello-run-all").await;
+        browser.wait_for_text("#hello-notice", |text| text.contains("Done") || text.contains("完成")).await;
+        scan(&format!("{lang} hello, dark, after a run")).await;
+        // A lesson alone, as a course page frames it.
+        browser.open(&relay.url(&format!("embed/http?lang={lang}&theme=dark")), connected).await;
+        scan(&format!("{lang} /embed/http, dark")).await;
     }
     // The scan would see one: an input without a label is critical.
     browser

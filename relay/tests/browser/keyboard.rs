@@ -72,12 +72,18 @@ async fn enter_through(browser: &Browser, prefix: &str, last: &str) {
     }
 }
 
-#[tokio::test]
-async fn the_http_lesson_by_keyboard_alone() {
+/// "Done" in the page's language.
+fn done_in(lang: &str) -> &'static str {
+    if lang == "zh" { "完成" } else { "Done" }
+}
+
+/// The HTTP lesson against nginx, from choosing it to the closed socket.
+async fn http_by_keyboard(lang: &str) {
     let nginx = Nginx::start();
     let relay = RelayProcess::start(&[]);
     let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en"), "Connected").await;
+    let connected = if lang == "zh" { "已连接" } else { "Connected" };
+    browser.open(&relay.url(&format!("?lang={lang}&lesson=address")), connected).await;
 
     // Choose the lesson, then point connect at nginx, by typing.
     tab_to(&browser, "show-http").await;
@@ -90,7 +96,7 @@ async fn the_http_lesson_by_keyboard_alone() {
     tab_to(&browser, "http-step-0").await;
     enter_through(&browser, "http", "http-reset").await;
 
-    browser.wait_for_text("#http-notice", |text| text.contains("Done")).await;
+    browser.wait_for_text("#http-notice", |text| text.contains(done_in(lang))).await;
     let said = browser.wait_for_text("#http-announce", |text| text.starts_with("s.close()")).await;
     assert!(said.contains("FIN"), "the live region says what close did: {said}");
     let status = browser.texts("#http-header .status-line").await;
@@ -98,23 +104,25 @@ async fn the_http_lesson_by_keyboard_alone() {
     browser.close().await;
 }
 
-#[tokio::test]
-async fn the_hello_lesson_by_keyboard_alone_in_chinese() {
+/// The Hello lesson, opened in the other language and switched to `lang`
+/// from the keyboard, run to the end.
+async fn hello_by_keyboard(lang: &str) {
     let relay = RelayProcess::start(&[]);
     let browser = Browser::start().await;
-    browser.open(&relay.url("?lang=en&lesson=http"), "Connected").await;
+    // Start in the other language; after the switch the status reads `connected`.
+    let (start, connected) = if lang == "zh" { ("en", "已连接") } else { ("zh", "Connected") };
+    browser.open(&relay.url(&format!("?lang={start}&lesson=http")), "").await;
 
-    // Switch the language and the lesson with the keyboard.
     tab_to(&browser, "language").await;
     press(&browser, &[Key::Enter.into()]).await;
-    browser.wait_for_text("#relay-status", |text| text.contains("已连接")).await;
+    browser.wait_for_text("#relay-status", |text| text.contains(connected)).await;
     tab_to(&browser, "show-hello").await;
     press(&browser, &[Key::Enter.into()]).await;
 
     tab_to(&browser, "hello-step-0").await;
     enter_through(&browser, "hello", "hello-reset").await;
 
-    browser.wait_for_text("#hello-notice", |text| text.contains("完成")).await;
+    browser.wait_for_text("#hello-notice", |text| text.contains(done_in(lang))).await;
     let transcript = browser.texts("#hello-transcript .bytes").await;
     assert_eq!(transcript.first().map(String::as_str), Some("b'Welcome!'"));
     assert_eq!(transcript.last().map(String::as_str), Some("b'exit'"));
@@ -122,4 +130,24 @@ async fn the_hello_lesson_by_keyboard_alone_in_chinese() {
         browser.script("return document.querySelector('#hello-transcript').getAttribute('aria-live')").await;
     assert_eq!(live, "polite");
     browser.close().await;
+}
+
+#[tokio::test]
+async fn the_http_lesson_by_keyboard_alone_in_english() {
+    http_by_keyboard("en").await;
+}
+
+#[tokio::test]
+async fn the_http_lesson_by_keyboard_alone_in_chinese() {
+    http_by_keyboard("zh").await;
+}
+
+#[tokio::test]
+async fn the_hello_lesson_by_keyboard_alone_in_english() {
+    hello_by_keyboard("en").await;
+}
+
+#[tokio::test]
+async fn the_hello_lesson_by_keyboard_alone_in_chinese() {
+    hello_by_keyboard("zh").await;
 }

@@ -15,9 +15,13 @@ use crate::steps::plan::StepState;
 use crate::steps::view::track_id;
 
 /// The place for a client's listing: the language buttons and the code.
-pub fn section(track: Track, texts: &Texts) -> El {
+/// `owner` is the id of the client's title, when the lesson has several:
+/// it names the section with the client's title (each section's name
+/// must be its own).
+pub fn section(track: Track, owner: Option<&str>, texts: &Texts) -> El {
     let title = track_id(track, "code-title");
-    el("section").class("code").attr("aria-labelledby", &title).children([
+    let name = owner.map_or(title.clone(), |owner| format!("{owner} {title}"));
+    el("section").class("code").attr("aria-labelledby", &name).children([
         el("h3").id(&title).text(texts.code_title),
         el("div").id(&track_id(track, "code-languages")).class("choice").attr("role", "group"),
         el("pre").id(&track_id(track, "code")).attr("tabindex", "0"),

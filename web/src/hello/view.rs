@@ -44,11 +44,7 @@ pub fn section(texts: &Texts) -> El {
     let conversation =
         el("section").class("conversation").attr("aria-labelledby", "hello-conversation-title").children([
             el("h3").id("hello-conversation-title").text(texts.conversation),
-            el("ol")
-                .id("hello-transcript")
-                .class("transcript")
-                .attr("role", "log")
-                .attr("aria-live", "polite"),
+            el("ol").id("hello-transcript").class("transcript").attr("aria-live", "polite"),
         ]);
     el("section")
         .id("hello")
@@ -123,7 +119,7 @@ fn client_section(track: Track, texts: &Texts) -> El {
                     .text(texts.add_message),
             ]),
             el("ol").id(&track_id(track, "steps")).class("steps"),
-            code::view::section(track, texts),
+            code::view::section(track, Some(&title), texts),
         ])
 }
 

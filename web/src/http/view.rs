@@ -46,9 +46,10 @@ pub fn section(texts: &Texts) -> El {
             el("p").id("http-notice").class("notice").attr("role", "alert"),
             view::announcer(LESSON),
             el("p").id("http-tuple").class("tuple"),
-            el("div")
-                .class("program")
-                .children([el("ol").id("http-steps").class("steps"), code::view::section(TRACK, texts)]),
+            el("div").class("program").children([
+                el("ol").id("http-steps").class("steps"),
+                code::view::section(TRACK, None, texts),
+            ]),
             el("div").id("http-progress").class("progress").attr("role", "status"),
             part("chunks", texts.chunks_title),
             part("header", texts.header_title),
