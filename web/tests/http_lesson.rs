@@ -106,3 +106,28 @@ fn a_chunked_body_decodes_and_a_broken_one_says_where() {
     assert_eq!(decode_chunked(b"zz\r\n"), Err(ChunkedError::BadSize { at: 0 }));
     assert_eq!(decode_chunked(b"2\r\nHello\r\n0\r\n\r\n"), Err(ChunkedError::BadEnd { at: 5 }));
 }
+
+#[test]
+fn the_address_chooses_where_the_lesson_connects_and_what_it_sends() {
+    use web::embed::Options;
+    use web::http::HttpLesson;
+    let call =
+        |lesson: &HttpLesson, index: usize| lesson.walk.plan.as_ref().unwrap().steps[index].call.clone();
+
+    // ?host=&port=: connect goes there, and the request's Host line follows.
+    let options = Options { host: Some("127.0.0.1".into()), port: Some("8081".into()), ..Options::default() };
+    let lesson = HttpLesson::asked(&options);
+    assert_eq!(call(&lesson, 1), Call::Connect { host: "127.0.0.1".into(), port: "8081".into() });
+    let Call::Send { text, .. } = call(&lesson, SEND_STEP) else { panic!("step 2 sends") };
+    assert_eq!(text, "GET / HTTP/1.1\r\nHost: 127.0.0.1:8081\r\nConnection: close\r\n\r\n");
+
+    // ?request= is sent as given, with \r\n line breaks.
+    let request = "HEAD /about HTTP/1.0\r\n\r\n";
+    let lesson = HttpLesson::asked(&Options { request: Some(request.into()), ..options });
+    let Call::Send { text, .. } = call(&lesson, SEND_STEP) else { panic!("step 2 sends") };
+    assert_eq!(text, request);
+
+    // Nothing asked: the tutorial's own program.
+    let tutorial = HttpLesson::asked(&Options::default());
+    assert_eq!(tutorial.walk.plan, Some(tutorial_client("www.sina.com.cn", 80)));
+}
