@@ -563,12 +563,18 @@ fn track_of(element: &Element) -> Option<Track> {
 /// said in the lesson's live region (a screen reader reads it out) and
 /// told to a course page.
 fn shown(track: Track, index: usize) -> (String, String) {
-    let read = |selector: &str| {
-        let element = dom::document().query_selector(selector).ok().flatten();
-        element.and_then(|element| element.text_content()).unwrap_or_default()
+    let texts = |selector: &str| {
+        let found = dom::document().query_selector_all(selector).ok();
+        let nodes = found.iter().flat_map(|list| (0..list.length()).filter_map(|n| list.item(n)));
+        nodes.filter_map(|node| node.text_content()).collect::<Vec<_>>().join(" ")
     };
-    let line = read(&format!("#{}-step-{index} code", track.prefix()));
-    let result = read(&format!("#{}-steps > li:nth-child({}) > .result > p", track.prefix(), index + 1));
+    let line = texts(&format!("#{}-step-{index} code", track.prefix()));
+    // What the step returned, without the explanation beside it.
+    let result = texts(&format!(
+        "#{}-steps > li:nth-child({}) > .result > p:not(.explain)",
+        track.prefix(),
+        index + 1
+    ));
     (line, result)
 }
 

@@ -16,7 +16,7 @@ use crate::bytes_view::python_repr;
 use crate::dom::{El, el, replace};
 use crate::i18n::{Texts, fill};
 use crate::steps::call::{Call, Field};
-use crate::steps::plan::{Plan, Step, StepState};
+use crate::steps::plan::{Exchange, Plan, Step};
 use crate::steps::view::{self, id, input, track_id};
 use crate::steps::{LessonId, Track, Walkthrough};
 use crate::{code, diagram};
@@ -97,7 +97,6 @@ fn draw_servers(lesson: &HelloLesson, texts: &Texts) {
         LessonServer::HelloSingle => texts.single_note,
     };
     replace("hello-server-note", [el("span").text(note)]);
-    view::set_disabled("hello-add-client", lesson.clients.len() >= MAX_CLIENTS || lesson.server().is_none());
 }
 
 /// One client's part: its title, 4-tuple, notice, buttons and steps.
@@ -152,11 +151,11 @@ fn transcript(lesson: &HelloLesson, texts: &Texts) -> Vec<El> {
         .filter_map(|moment| match moment {
             Moment::Step { client, index } => {
                 let step = lesson.clients.get(*client)?.plan.as_ref()?.steps.get(*index)?;
-                Some((*client, exchanged(step)?))
+                Some((*client, step.exchanged()?))
             }
             Moment::Log(_) => None,
         })
-        .map(|(client, (sent, data))| {
+        .map(|(client, Exchange { sent, data })| {
             let (class, direction) = match sent {
                 true => ("sent", texts.client_to_server),
                 false => ("received", texts.server_to_client),
@@ -170,15 +169,6 @@ fn transcript(lesson: &HelloLesson, texts: &Texts) -> Vec<El> {
             ]))
         })
         .collect()
-}
-
-/// What a finished step sent (true) or received (false).
-fn exchanged(step: &Step) -> Option<(bool, &[u8])> {
-    match (&step.call, &step.state) {
-        (Call::Send { text, .. }, StepState::Done(_)) => Some((true, text.as_bytes())),
-        (_, StepState::Done(crate::steps::call::Outcome::Received { data })) => Some((false, data)),
-        _ => None,
-    }
 }
 
 /// Redraws the server's log for our connections, and the diagram.

@@ -35,11 +35,24 @@ pub struct Step {
 }
 
 /// One line of the conversation, as both sides saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exchange<'a> {
     /// True when the client sent the bytes, false when it received them.
     pub sent: bool,
-    pub data: Vec<u8>,
+    pub data: &'a [u8],
+}
+
+impl Step {
+    /// The bytes the step put on the wire or took off it, once it has.
+    pub fn exchanged(&self) -> Option<Exchange<'_>> {
+        match (&self.call, &self.state) {
+            (Call::Send { text, .. }, StepState::Done(Outcome::Sent { .. })) => {
+                Some(Exchange { sent: true, data: text.as_bytes() })
+            }
+            (_, StepState::Done(Outcome::Received { data })) => Some(Exchange { sent: false, data }),
+            _ => None,
+        }
+    }
 }
 
 /// What a receive loop has read so far: every byte, and where each `recv`
@@ -148,21 +161,5 @@ impl Plan {
         }
         self.resolved.clear();
         self.received = Received::default();
-    }
-
-    /// The conversation so far: every byte sent and received, in order.
-    pub fn transcript(&self) -> Vec<Exchange> {
-        self.steps
-            .iter()
-            .filter_map(|step| match (&step.call, &step.state) {
-                (Call::Send { text, .. }, StepState::Done(Outcome::Sent { .. })) => {
-                    Some(Exchange { sent: true, data: text.as_bytes().to_vec() })
-                }
-                (_, StepState::Done(Outcome::Received { data })) => {
-                    Some(Exchange { sent: false, data: data.clone() })
-                }
-                _ => None,
-            })
-            .collect()
     }
 }
