@@ -16,6 +16,7 @@ mod lessons;
 mod policy;
 mod session;
 mod site;
+mod websocket;
 mod ws;
 
 use std::future::Future;

@@ -49,13 +49,24 @@ async fn chunks_until_final(page: &mut Page, re: RequestId, bytes: &mut Vec<u8>)
     }
 }
 
+/// The reads of `recv_all` into the relay's memory (`max` under 64 KiB), and
+/// through a pipe with `splice` (Linux, larger `max`): faults must look
+/// the same either way.
+const BOTH_PATHS: [u32; 2] = [1024, 256 * 1024];
+
 #[tokio::test]
 async fn a_reset_in_the_middle_of_recv_all_ends_it_with_connection_reset_error() {
+    for max in BOTH_PATHS {
+        reset_in_the_middle_of_recv_all(max).await;
+    }
+}
+
+async fn reset_in_the_middle_of_recv_all(max: u32) {
     let relay = TestRelay::start(&[]).await;
     let (mut page, s, mut server) = connected_to_the_test(&relay).await;
     let (first, second) = (pattern(1, 3000), pattern(2, 5000));
 
-    let re = page.request(Op::RecvAll { socket: s, max: 1024 }, b"").await;
+    let re = page.request(Op::RecvAll { socket: s, max }, b"").await;
     server.write_all(&first).unwrap();
     // The stream is under way: the page has had the first part.
     let mut got = Vec::new();
@@ -124,11 +135,17 @@ async fn a_half_closed_target_gives_eof_and_still_reads_what_the_page_sends() {
 
 #[tokio::test]
 async fn a_target_that_stalls_mid_stream_times_out_recv_all_and_the_socket_goes_on() {
+    for max in [4, BOTH_PATHS[1]] {
+        stall_mid_stream(max).await;
+    }
+}
+
+async fn stall_mid_stream(max: u32) {
     let relay = TestRelay::start(&["--idle-timeout", "300"]).await;
     let (mut page, s, mut server) = connected_to_the_test(&relay).await;
 
     server.write_all(b"the first part").unwrap();
-    let re = page.request(Op::RecvAll { socket: s, max: 4 }, b"").await;
+    let re = page.request(Op::RecvAll { socket: s, max }, b"").await;
     let mut got = Vec::new();
     let last = chunks_until_final(&mut page, re, &mut got).await;
     assert_eq!(got, b"the first part", "what came before the stall");
@@ -147,11 +164,17 @@ async fn a_target_that_stalls_mid_stream_times_out_recv_all_and_the_socket_goes_
 
 #[tokio::test]
 async fn a_target_that_hangs_up_at_once_drains_nothing() {
+    for max in BOTH_PATHS {
+        hang_up_at_once(max).await;
+    }
+}
+
+async fn hang_up_at_once(max: u32) {
     let relay = TestRelay::start(&[]).await;
     let (mut page, s, server) = connected_to_the_test(&relay).await;
     drop(server);
 
-    let streamed = page.recv_all(s, 1024).await;
+    let streamed = page.recv_all(s, max).await;
     assert!(streamed.chunks.is_empty(), "{} chunks from a silent target", streamed.chunks.len());
     assert_eq!(streamed.drained, (0, 0));
     assert_eq!(page.recv(s, 1024).await, "");

@@ -11,14 +11,15 @@
 //!
 //! * its open sockets: the entries of `/proc/self/fd` that link to `socket:[…]`
 //!   (the relay's, and the test's own servers' and pages');
+//! * the pipes it has open (a `recv_all` with a large `max` streams through one);
 //! * the Hello server's connection threads, named `Thread-1`, `Thread-2`, …
 //!   (read from `/proc/self/task/*/comm`);
 //! * the connections of an "endless" server the test runs, which writes to each
 //!   client for ever: it counts the connections it accepted and those that ended.
 //!
 //! Then, in rounds, pages open with sockets in every state — two streaming
-//! from the endless server with `recv_all`, one talking to the Hello server
-//! with a `recv` waiting, one still in `connect` (to a listener whose queue is
+//! from the endless server with `recv_all` (one through a pipe), one talking
+//! to the Hello server with a `recv` waiting, one still in `connect` (to a listener whose queue is
 //! full, so the handshake never completes), one just created, and a `watch`
 //! on the Hello server's log — and their WebSockets are dropped abruptly: the
 //! TCP connection is closed without a WebSocket close frame, while data is
@@ -58,6 +59,8 @@ const RELAY_TIME_LIMIT_MS: &str = "120000";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Counts {
     sockets: usize,
+    /// Pipes (each end one file): a stream with a large `max` has one.
+    pipes: usize,
     hello_threads: usize,
     endless_threads: usize,
 }
@@ -66,6 +69,7 @@ impl Counts {
     fn now() -> Counts {
         Counts {
             sockets: socket_inodes().len(),
+            pipes: open_files("pipe:[").len(),
             hello_threads: threads_named("Thread-"),
             endless_threads: threads_named("endless-conn"),
         }
@@ -74,12 +78,17 @@ impl Counts {
 
 /// The inodes of the sockets this process has open.
 fn socket_inodes() -> Vec<u64> {
+    open_files("socket:[")
+}
+
+/// The inodes of this process's open files of one kind (`socket:[`, `pipe:[`).
+fn open_files(kind: &str) -> Vec<u64> {
     fs::read_dir("/proc/self/fd")
         .expect("/proc/self/fd is readable")
         .filter_map(|entry| fs::read_link(entry.ok()?.path()).ok())
         .filter_map(|target| {
             let target = target.to_string_lossy().into_owned();
-            target.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+            target.strip_prefix(kind)?.strip_suffix(']')?.parse().ok()
         })
         .collect()
 }
@@ -192,11 +201,12 @@ async fn busy_page(relay: &TestRelay, endless: SocketAddr, black_hole: SocketAdd
     let mut page = Page::open(relay).await;
     page.watch_hello().await;
 
-    // Two sockets streaming from the endless server; each has delivered a chunk.
-    for _ in 0..2 {
+    // Two sockets streaming from the endless server, one read into memory
+    // and one spliced through a pipe (a larger `max`); each has delivered a chunk.
+    for max in [16 * 1024, 256 * 1024] {
         let s = page.socket().await;
         page.connect(s, endless).await;
-        let re = page.request(Op::RecvAll { socket: s, max: 16 * 1024 }, b"").await;
+        let re = page.request(Op::RecvAll { socket: s, max }, b"").await;
         let answer = page.about(re).await;
         assert!(matches!(answer.message, RelayMessage::Chunk { .. }), "{answer:?}");
     }
@@ -244,6 +254,9 @@ async fn pages_that_vanish_mid_transfer_leave_no_socket_and_no_thread() {
         // (both ends of each), 1 connecting and 1 unconnected.
         assert!(peak.sockets >= baseline.sockets + 10 * PAGES_PER_ROUND, "{peak:?} against {baseline:?}");
         assert!(peak.hello_threads >= baseline.hello_threads + PAGES_PER_ROUND, "{peak:?}");
+        if cfg!(target_os = "linux") {
+            assert!(peak.pipes >= baseline.pipes + 2 * PAGES_PER_ROUND, "a pipe a page: {peak:?}");
+        }
         assert_eq!(accepted, 2 * PAGES_PER_ROUND * round);
 
         // Gone, mid-transfer: the TCP connection closes under the WebSocket,

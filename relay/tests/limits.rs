@@ -46,6 +46,33 @@ async fn a_session_moves_at_most_its_bytes_and_loses_none() {
     page.close(s).await;
 }
 
+/// A stream spliced through a pipe (a large `max`) spends from the same
+/// budget, read by read, and stops at the limit with every byte delivered.
+#[tokio::test]
+async fn a_spliced_stream_stops_at_the_session_limit_with_every_byte_delivered() {
+    let relay = TestRelay::start(&["--max-session-bytes", "100000"]).await;
+    let (mut page, s, mut server) = common::targets::connected_to_the_test(&relay).await;
+    let data: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = server.write_all(&data);
+    });
+    let re = page.request(Op::RecvAll { socket: s, max: 256 * 1024 }, b"").await;
+    let mut got = Vec::new();
+    let error = loop {
+        let answer = page.about(re).await;
+        match answer.message {
+            RelayMessage::Chunk { .. } => got.extend_from_slice(&answer.payload),
+            RelayMessage::Error { error, .. } => break error,
+            other => panic!("expected chunks, then the limit, got {other:?}"),
+        }
+    };
+    assert_eq!(error.kind, ErrorKind::LimitError, "{error}");
+    assert_eq!(got.len(), 100_000, "exactly the budget, not a byte dropped");
+    assert_eq!(got, (0..100_000u32).map(|i| (i % 241) as u8).collect::<Vec<_>>());
+    page.close(s).await;
+}
+
 /// The relay's first message on a new WebSocket.
 async fn first_message(relay: &TestRelay) -> (WebSocket, RelayMessage) {
     let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url()).await.unwrap();

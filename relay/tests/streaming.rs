@@ -40,6 +40,33 @@ async fn recv_all_streams_every_byte_and_counts_the_reads() {
     page.close(s).await;
 }
 
+/// A large `max` takes the other road on Linux: each read is spliced from
+/// the socket into a pipe and from the pipe into the WebSocket, never
+/// copied into the relay (see `websocket::pipe`). What the page gets is the
+/// same: every byte, in chunks of at most `max`, and the totals.
+#[tokio::test]
+async fn recv_all_with_a_large_max_streams_every_byte_in_reads_of_at_most_max() {
+    const MAX: u32 = 128 * 1024;
+    let data: Vec<u8> = (0..5_000_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    let server = one_shot_server(data.clone());
+    let relay = TestRelay::start(&[]).await;
+    let mut page = Page::open(&relay).await;
+    let s = page.socket().await;
+    page.connect(s, server).await;
+
+    let streamed = page.recv_all(s, MAX).await;
+    assert_eq!(streamed.concat(), data, "every byte, in order");
+    assert!(streamed.chunks.iter().all(|chunk| !chunk.is_empty() && chunk.len() <= MAX as usize));
+    assert_eq!(streamed.drained, (streamed.chunks.len() as u64, data.len() as u64));
+    assert!(streamed.chunks.len() >= data.len().div_ceil(MAX as usize));
+
+    // The socket and the session go on as before.
+    assert_eq!(page.recv(s, 1024).await, "", "the server has closed");
+    page.close(s).await;
+    let (mut page, t) = Page::connected_to_hello(&relay).await;
+    assert_eq!(page.recv(t, 1024).await, "Welcome!");
+}
+
 #[tokio::test]
 async fn recv_all_needs_room_for_at_least_one_byte() {
     let relay = TestRelay::start(&[]).await;

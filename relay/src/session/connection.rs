@@ -12,9 +12,12 @@
 //! socket, which sends the peer a FIN.
 
 use std::net::SocketAddr;
+#[cfg(target_os = "linux")]
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use protocol::frame::encode_binary;
 use protocol::{ErrorInfo, RelayMessage, RequestId, SocketId};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -23,13 +26,22 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use super::arena::{Arena, Read};
+use super::arena::Arena;
 use super::budget::ByteBudget;
 use super::oserror::{self, EBADF};
 use super::outbox::Outbox;
+#[cfg(target_os = "linux")]
+use crate::websocket::pipe::Pipe;
 
 /// How many calls may wait their turn on one socket.
 const QUEUE: usize = 32;
+
+/// The smallest `max` for which a `recv_all` stream goes through a pipe.
+/// A splice takes three calls per chunk (into the pipe, the header, out of
+/// it) where a read takes one and its frame shares a write with others, so
+/// the copy it saves must be worth it; small reads are copied.
+#[cfg(target_os = "linux")]
+const SPLICE_FROM: usize = 64 * 1024;
 
 /// A `recv(max)`, or a `recv_all(max)` when `until_closed`.
 #[derive(Debug)]
@@ -69,7 +81,13 @@ impl Connection {
         let socket = link.socket;
         let (reads, read_jobs) = mpsc::channel(QUEUE);
         let (writes, write_jobs) = mpsc::channel(QUEUE);
-        let reader = Reader { half: read_half, arena: Arena::default(), link: link.clone() };
+        let reader = Reader {
+            half: read_half,
+            arena: Arena::default(),
+            #[cfg(target_os = "linux")]
+            pipe: None,
+            link: link.clone(),
+        };
         let writer = Writer { half: write_half, link };
         let tasks = [
             tokio::spawn(serve(reader, read_jobs, cancel.clone())),
@@ -160,19 +178,62 @@ async fn serve<W: Worker>(mut worker: W, mut jobs: mpsc::Receiver<W::Job>, cance
 /// The read half: answers `recv` and `recv_all`.
 struct Reader {
     half: OwnedReadHalf,
-    /// Where reads land, each behind room for its frame's header.
+    /// Where reads land, until their frames are written.
     arena: Arena,
+    /// Where the chunks of a stream with a large `max` wait, made when the
+    /// first such stream starts (see `websocket::pipe`).
+    #[cfg(target_os = "linux")]
+    pipe: Option<Arc<Pipe>>,
     link: Link,
 }
 
 impl Reader {
     /// One `read` of at most `max` bytes, like one `recv` call, and no more
     /// than the session may still receive.
-    async fn read_once(&mut self, max: usize) -> Result<Read, ErrorInfo> {
+    async fn read_once(&mut self, max: usize) -> Result<Bytes, ErrorInfo> {
         let mut reservation = self.link.bytes.reserve(max)?;
         let read = oserror::within(self.link.idle, self.arena.read(&mut self.half, reservation.room)).await?;
         reservation.used(read.len());
         Ok(read)
+    }
+
+    /// One read of a `recv_all` stream, sent to the page behind `head` as a
+    /// `chunk` (unless it is the end of the stream); returns its length.
+    async fn stream_once(&mut self, max: usize, head: &Bytes) -> Result<usize, ErrorInfo> {
+        #[cfg(target_os = "linux")]
+        if max >= SPLICE_FROM {
+            return self.splice_once(max, head).await;
+        }
+        let read = self.read_once(max).await?;
+        let len = read.len();
+        if len > 0 {
+            self.link.out.send_data(head.clone(), read).await;
+        }
+        Ok(len)
+    }
+
+    /// [`Reader::stream_once`] through the pipe: the bytes go from the
+    /// socket to the WebSocket without being copied.
+    #[cfg(target_os = "linux")]
+    async fn splice_once(&mut self, max: usize, head: &Bytes) -> Result<usize, ErrorInfo> {
+        let pipe = match &self.pipe {
+            Some(pipe) => Arc::clone(pipe),
+            None => {
+                Arc::clone(self.pipe.insert(Pipe::new(max).map_err(|error| oserror::python_error(&error))?))
+            }
+        };
+        let mut reservation = self.link.bytes.reserve(max)?;
+        // Waiting for the page to take the last chunk is not the socket
+        // being idle: the time limit starts once the pipe is free.
+        let turn = pipe.turn().await;
+        let socket = self.half.as_ref();
+        let chunk = oserror::within(self.link.idle, pipe.fill(turn, socket, reservation.room)).await?;
+        let len = chunk.len();
+        reservation.used(len);
+        if len > 0 {
+            self.link.out.send_spliced(head.clone(), chunk).await;
+        }
+        Ok(len)
     }
 }
 
@@ -191,20 +252,20 @@ impl Worker for Reader {
         let (re, socket) = (job.re, self.link.socket);
         if !job.until_closed {
             let read = self.read_once(job.max).await?;
-            let frame = read.into_frame(&RelayMessage::Received { re, socket });
-            self.link.out.send_data(frame).await;
+            let head = encode_binary(&RelayMessage::Received { re, socket }, &[]);
+            self.link.out.send_data(head, read).await;
             return Ok(());
         }
+        // Every chunk of the stream has the same head: encode it once.
+        let head = encode_binary(&RelayMessage::Chunk { re, socket }, &[]);
         let (mut chunks, mut bytes) = (0u64, 0u64);
         loop {
-            let read = self.read_once(job.max).await?;
-            let n = read.len();
+            let n = self.stream_once(job.max, &head).await?;
             if n == 0 {
                 let message = RelayMessage::Drained { re, socket, chunks, bytes };
                 self.link.out.send(message).await;
                 return Ok(());
             }
-            self.link.out.send_data(read.into_frame(&RelayMessage::Chunk { re, socket })).await;
             chunks += 1;
             bytes += n as u64;
         }

@@ -27,18 +27,17 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
 use bytes::Bytes;
-use futures_util::StreamExt;
-use futures_util::stream::SplitStream;
 use protocol::{DecodeError, ErrorInfo, Frame, LessonServer, Op, RelayMessage, Request, RequestId, SocketId};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::admission::Ticket;
 use crate::app::AppState;
 use crate::policy::Host;
+use crate::websocket::{self, Incoming};
 use budget::{ByteBudget, Rate};
 use connect::{Dial, policy_error};
 use connection::{Connection, Link, ReadJob, WriteJob};
@@ -49,11 +48,19 @@ use sockets::{Attempt, Sockets, State};
 /// How long a page may take to be told that its session ends.
 const FAREWELL: Duration = Duration::from_secs(2);
 
-/// Serves one page until it goes away or the relay shuts down. `_ticket`
-/// holds the session's place (see `admission`) for as long as it runs.
-pub async fn run(websocket: WebSocket, app: AppState, _ticket: Ticket) {
-    let (sink, incoming) = websocket.split();
-    let (out, writer) = Outbox::start(sink);
+/// Room above the largest payload for a frame's own header.
+const FRAME_OVERHEAD: usize = 64 * 1024;
+
+/// Serves one page, over the WebSocket connection `stream` (`early`: the
+/// bytes already read from it), until it goes away or the relay shuts down.
+/// `_ticket` holds the session's place (see `admission`) as long as it runs.
+pub async fn run(stream: TcpStream, early: Bytes, app: AppState, _ticket: Ticket) {
+    let (read, writer) = websocket::split(stream, early);
+    let (out, writer) = Outbox::start(writer);
+    // Frames a little over the payload limit still reach the session, which
+    // answers them with a LimitError; far larger ones end the session.
+    let max_message = 2 * app.limits.max_payload as usize + FRAME_OVERHEAD;
+    let incoming = Incoming::open(read, out.replies(), max_message).await;
     let mut session = Session::new(app, out);
     session.serve(incoming).await;
     // Dropping the session cancels its tasks, whose outboxes go with them;
@@ -64,9 +71,9 @@ pub async fn run(websocket: WebSocket, app: AppState, _ticket: Ticket) {
 
 /// Turns away a page the relay cannot serve now: an error saying why, then
 /// a close frame ("try again later").
-pub async fn refuse(websocket: WebSocket, why: String) {
-    let (sink, _incoming) = websocket.split();
-    let (out, writer) = Outbox::start(sink);
+pub async fn refuse(stream: TcpStream, early: Bytes, why: String) {
+    let (_read, writer) = websocket::split(stream, early);
+    let (out, writer) = Outbox::start(writer);
     out.error(None, None, ErrorInfo::limit(why)).await;
     out.close(CLOSE_TRY_AGAIN_LATER, "the relay is full; see the error before this").await;
     drop(out);
@@ -117,7 +124,7 @@ impl Session {
         }
     }
 
-    async fn serve(&mut self, mut incoming: SplitStream<WebSocket>) {
+    async fn serve(&mut self, mut incoming: Incoming) {
         let welcome = RelayMessage::Welcome {
             relay: format!("relay {}", env!("CARGO_PKG_VERSION")),
             servers: self.app.servers.to_vec(),
@@ -133,7 +140,8 @@ impl Session {
                 message = incoming.next() => match message {
                     Some(Ok(Message::Text(text))) => self.on_frame(|| Frame::decode_text(&text)).await,
                     Some(Ok(Message::Binary(bytes))) => self.on_frame(|| Frame::decode_binary(bytes)).await,
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    // tungstenite answers pings itself; a raw frame is never read.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
                     Some(Ok(Message::Close(_))) | None => return,
                     Some(Err(error)) => {
                         tracing::debug!("session ends: {error}");

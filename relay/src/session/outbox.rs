@@ -1,102 +1,108 @@
-//! The session's way out: one task writes every message to the WebSocket.
+//! The session's way out: one task writes every frame to the WebSocket.
 //!
 //! Many tasks speak to the page at once (a socket's reader, the lesson
-//! server's log, the session itself), but a WebSocket has one writer. So they
-//! all put frames into a bounded channel, the [`Outbox`], and a single task
-//! takes them out in order and writes them. The bound is the back-pressure:
-//! when the page reads slowly, whoever feeds the outbox waits, and a socket
-//! being drained into the page stops reading from TCP until there is room.
-//! The writer takes every frame that is waiting before it flushes, so a
-//! burst of small frames leaves in one write to the socket.
+//! server's log, the session itself, tungstenite answering a ping), but a
+//! WebSocket has one writer. So they all put frames into a bounded channel,
+//! the [`Outbox`], and a single task takes them out in order and writes
+//! them. The bound is the back-pressure: when the page reads slowly, whoever
+//! feeds the outbox waits, and a socket being drained into the page stops
+//! reading from TCP until there is room. The writer takes every frame that is
+//! waiting and writes them together, so a burst of small frames leaves in
+//! one system call.
 //!
 //! Frames of socket data are also bounded by their bytes: at most
 //! [`DATA_IN_FLIGHT`] may wait at once. Without that, a fast socket and
 //! large reads would queue 64 frames of up to 1 MiB each, and memory that
-//! is freed and taken again at that rate costs page faults.
+//! is freed and taken again at that rate costs page faults. (A chunk that
+//! waits in a pipe takes no memory of ours; its pipe holds one at a time.)
 //!
 //! The last frame of a session may be a WebSocket *close* frame carrying a
 //! code and a reason (the relay shutting down, a limit): the page shows it.
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use bytes::Bytes;
-use futures_util::SinkExt;
-use futures_util::stream::SplitSink;
-use protocol::frame::{Message as _, encode_binary};
-use protocol::{ErrorInfo, Frame, RelayMessage, RequestId, SocketId, WireFrame};
 use std::sync::Arc;
 
+use bytes::Bytes;
+use protocol::frame::{Message as _, encode_binary};
+use protocol::{ErrorInfo, RelayMessage, RequestId, SocketId, WireFrame};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
+
+#[cfg(target_os = "linux")]
+use crate::websocket::pipe::Chunk;
+use crate::websocket::{Frame, Outgoing, Writer};
 
 /// How many frames may wait for the WebSocket before senders wait too.
 const CAPACITY: usize = 64;
 /// How many bytes of socket data may wait for the WebSocket.
 const DATA_IN_FLIGHT: usize = 1 << 20;
 
-/// A frame on its way, with the room it holds in the data bound.
-type Queued = (Message, Option<OwnedSemaphorePermit>);
-
 /// A handle for sending messages to the page; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    frames: mpsc::Sender<Queued>,
+    frames: mpsc::Sender<Outgoing>,
     /// Permits for bytes of socket data, one a byte.
     data_room: Arc<Semaphore>,
 }
 
 impl Outbox {
-    /// Starts the writer task for `sink`; it ends when every `Outbox` is gone
-    /// or the page has gone away.
-    pub fn start(mut sink: SplitSink<WebSocket, Message>) -> (Outbox, JoinHandle<()>) {
+    /// Starts the writer task for `writer`; it ends when every `Outbox` is
+    /// gone, after a close frame, or when the page has gone away.
+    pub fn start(mut writer: Writer) -> (Outbox, JoinHandle<()>) {
         let (frames, mut queue) = mpsc::channel(CAPACITY);
-        let writer = tokio::spawn(async move {
-            let mut written = Vec::new();
-            while let Some(first) = queue.recv().await {
-                // Take every frame that is waiting, then flush them together:
-                // one write to the socket for many small frames.
-                let mut next = Some(first);
-                let mut last = false;
-                while let Some((message, room)) = next.take() {
-                    last = matches!(message, Message::Close(_));
-                    if let Err(error) = sink.feed(message).await {
-                        tracing::debug!("the page is gone: {error}");
-                        return;
-                    }
-                    written.extend(room);
-                    next = if last { None } else { queue.try_recv().ok() };
+        let task = tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(CAPACITY);
+            while queue.recv_many(&mut batch, CAPACITY).await > 0 {
+                // Nothing may follow a close frame (RFC 6455, section 5.5.1).
+                let close = batch.iter().position(|out: &Outgoing| matches!(out.frame, Frame::Close { .. }));
+                if let Some(at) = close {
+                    batch.truncate(at + 1);
                 }
-                if let Err(error) = sink.flush().await {
-                    tracing::debug!("the page is gone: {error}");
-                    return;
+                if let Err(error) = writer.write(&batch).await {
+                    return tracing::debug!("the page is gone: {error}");
                 }
                 // The frames are out: their room goes back.
-                written.clear();
-                if last {
+                batch.clear();
+                if close.is_some() {
                     return;
                 }
             }
-            let _ = sink.close().await;
         });
-        (Outbox { frames, data_room: Arc::new(Semaphore::new(DATA_IN_FLIGHT)) }, writer)
+        (Outbox { frames, data_room: Arc::new(Semaphore::new(DATA_IN_FLIGHT)) }, task)
+    }
+
+    /// The queue itself, for tungstenite's answers to the page (see
+    /// `websocket::incoming`).
+    pub fn replies(&self) -> mpsc::Sender<Outgoing> {
+        self.frames.clone()
     }
 
     /// Sends a message that carries no bytes.
     pub async fn send(&self, message: RelayMessage) {
-        self.push(Frame::new(message).encode()).await;
+        let frame = match protocol::Frame::new(message).encode() {
+            WireFrame::Text(json) => Frame::Text(json.into()),
+            WireFrame::Binary(head) => Frame::Binary { head, payload: Bytes::new() },
+        };
+        self.push(frame, None).await;
     }
 
-    /// Sends a frame of socket data that is already built (see `arena`),
-    /// once there is room for its bytes.
-    pub async fn send_data(&self, frame: Bytes) {
-        let bytes = frame.len().min(DATA_IN_FLIGHT) as u32; // at most 1 MiB
+    /// Sends bytes read from a socket behind `head`, the encoded message
+    /// that carries them (see `protocol::frame`), once there is room for them.
+    pub async fn send_data(&self, head: Bytes, payload: Bytes) {
+        let bytes = payload.len().min(DATA_IN_FLIGHT) as u32; // at most 1 MiB
         let room = Arc::clone(&self.data_room).acquire_many_owned(bytes).await.ok();
-        let _ = self.frames.send((Message::Binary(frame), room)).await;
+        self.push(Frame::Binary { head, payload }, room).await;
     }
 
-    /// Sends a message with the bytes it carries (`received`, `chunk`, `server_log`).
-    pub async fn send_with_payload(&self, message: RelayMessage, payload: &[u8]) {
+    /// Sends a chunk that waits in a pipe, behind `head`.
+    #[cfg(target_os = "linux")]
+    pub async fn send_spliced(&self, head: Bytes, chunk: Chunk) {
+        self.push(Frame::Spliced { head, chunk }, None).await;
+    }
+
+    /// Sends a message with the bytes it carries (`server_log`).
+    pub async fn send_with_payload(&self, message: RelayMessage, payload: Bytes) {
         debug_assert!(message.carries_payload(), "{} carries no payload", message.name());
-        self.push(WireFrame::Binary(encode_binary(&message, payload))).await;
+        self.push(Frame::Binary { head: encode_binary(&message, &[]), payload }, None).await;
     }
 
     /// Sends an error, addressed to the request that caused it where known.
@@ -109,17 +115,12 @@ impl Outbox {
     /// bytes (what a close frame has room for).
     pub async fn close(&self, code: u16, reason: &'static str) {
         debug_assert!(reason.len() <= 123, "a close reason has at most 123 bytes: {reason}");
-        let frame = CloseFrame { code, reason: reason.into() };
-        let _ = self.frames.send((Message::Close(Some(frame)), None)).await;
+        self.push(Frame::Close { code, reason }, None).await;
     }
 
-    async fn push(&self, frame: WireFrame) {
-        let message = match frame {
-            WireFrame::Text(text) => Message::Text(text.into()),
-            WireFrame::Binary(bytes) => Message::Binary(bytes),
-        };
+    async fn push(&self, frame: Frame, room: Option<OwnedSemaphorePermit>) {
         // Fails only when the writer has stopped because the page is gone;
         // the session is then ending and cancels whoever is still sending.
-        let _ = self.frames.send((message, None)).await;
+        let _ = self.frames.send(Outgoing::new(frame, room)).await;
     }
 }

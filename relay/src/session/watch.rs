@@ -22,7 +22,7 @@ pub async fn forward(
         };
         match entry {
             Ok(entry) if entry.server == server => {
-                out.send_with_payload(entry.to_message(), &entry.payload).await;
+                out.send_with_payload(entry.to_message(), entry.payload).await;
             }
             Ok(_other_server) => {}
             Err(RecvError::Lagged(missed)) => {
