@@ -180,3 +180,49 @@ async fn hang_up_at_once(max: u32) {
     assert_eq!(page.recv(s, 1024).await, "");
     page.close(s).await;
 }
+
+/// A target that stops reading: the kernel's buffers fill, so a `send`
+/// takes fewer bytes than offered (one write, as in Python), and the next
+/// ones wait for room, in turn. Once the target reads again, each is
+/// answered in order with what it wrote, and those bytes arrive in order.
+#[tokio::test]
+async fn sends_to_a_target_that_stops_reading_wait_their_turn() {
+    let relay = TestRelay::start(&["--max-session-bytes", "1000000000"]).await;
+    let (mut page, s, mut server) = connected_to_the_test(&relay).await;
+    let block = pattern(3, 1 << 20);
+    let mut expected = Vec::new();
+    loop {
+        let n = page.send(s, &block).await as usize;
+        expected.extend_from_slice(&block[..n]);
+        if n < block.len() {
+            break; // the buffers are full
+        }
+        assert!(expected.len() < 1 << 30, "the kernel took 1 GiB without the target reading");
+    }
+
+    let (first, second) = (pattern(4, 1000), pattern(5, 2000));
+    let first_re = page.request(Op::Send { socket: s }, &first).await;
+    let second_re = page.request(Op::Send { socket: s }, &second).await;
+    let early = tokio::time::timeout(Duration::from_millis(200), page.next()).await;
+    assert!(early.is_err(), "a send answered while the buffers are full: {early:?}");
+
+    let reading = tokio::task::spawn_blocking(move || {
+        let mut got = Vec::new();
+        server.read_to_end(&mut got).unwrap();
+        got
+    });
+    let mut sent_in_turn = Vec::new();
+    for (re, data) in [(first_re, &first), (second_re, &second)] {
+        let answer = page.next().await;
+        let RelayMessage::Sent { re: answered, bytes, .. } = answer.message else {
+            panic!("expected `sent`, got {answer:?}")
+        };
+        assert_eq!(answered, re, "answered in the order they were made");
+        sent_in_turn.extend_from_slice(&data[..bytes as usize]);
+    }
+    expected.extend_from_slice(&sent_in_turn);
+    page.close(s).await;
+    let got = reading.await.unwrap();
+    assert_eq!(got.len(), expected.len());
+    assert!(got == expected, "every byte written, in the order written");
+}

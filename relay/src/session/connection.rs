@@ -1,25 +1,29 @@
 //! A connected socket, served by two tasks: one reads, one writes.
 //!
 //! TCP is full duplex: both ends may send at the same time. So a connection
-//! is split into its read half and its write half, each owned by a small
+//! is split into its read half and its write half, each served by a small
 //! worker task that goes through its queue of jobs in order: the [`Reader`]
 //! answers `recv` and `recv_all`, the [`Writer`] answers `send`. A long
 //! `recv` never holds up a `send`, just as with two threads on one Python
 //! socket.
+//!
+//! Most sends need no task at all: the kernel takes the bytes at once, into
+//! the socket's send buffer. So [`Connection::send_now`] makes the write
+//! right away, when no earlier send is still waiting; only a send that finds
+//! the buffer full goes to the writer task, which waits for room.
 //!
 //! Closing cancels both tasks. A job that was waiting still gets an answer
 //! (`[Errno 9] Bad file descriptor`), and dropping the halves closes the
 //! socket, which sends the peer a FIN.
 
 use std::net::SocketAddr;
-#[cfg(target_os = "linux")]
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use protocol::frame::encode_binary;
 use protocol::{ErrorInfo, RelayMessage, RequestId, SocketId};
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
@@ -67,6 +71,10 @@ pub struct Connection {
     pub peer: SocketAddr,
     reads: mpsc::Sender<ReadJob>,
     writes: mpsc::Sender<WriteJob>,
+    /// The write half, shared with the writer task.
+    write_half: Arc<OwnedWriteHalf>,
+    /// Sends given to the writer task and not yet answered.
+    waiting_writes: Arc<AtomicUsize>,
     /// Cancels both tasks when the connection is closed or dropped.
     stop: DropGuard,
     tasks: [JoinHandle<()>; 2],
@@ -81,6 +89,8 @@ impl Connection {
         let socket = link.socket;
         let (reads, read_jobs) = mpsc::channel(QUEUE);
         let (writes, write_jobs) = mpsc::channel(QUEUE);
+        let write_half = Arc::new(write_half);
+        let waiting_writes = Arc::new(AtomicUsize::new(0));
         let reader = Reader {
             half: read_half,
             arena: Arena::default(),
@@ -88,12 +98,13 @@ impl Connection {
             pipe: None,
             link: link.clone(),
         };
-        let writer = Writer { half: write_half, link };
+        let writer = Writer { half: Arc::clone(&write_half), waiting: Arc::clone(&waiting_writes), link };
         let tasks = [
             tokio::spawn(serve(reader, read_jobs, cancel.clone())),
             tokio::spawn(serve(writer, write_jobs, cancel.clone())),
         ];
-        Ok(Connection { socket, local, peer, reads, writes, stop: cancel.drop_guard(), tasks })
+        let stop = cancel.drop_guard();
+        Ok(Connection { socket, local, peer, reads, writes, write_half, waiting_writes, stop, tasks })
     }
 
     /// Queues a `recv` or `recv_all`.
@@ -101,9 +112,29 @@ impl Connection {
         self.reads.try_send(job).map_err(|_| too_many_waiting())
     }
 
-    /// Queues a `send`.
+    /// `send(data)` at once, if it can be: no earlier send is still waiting
+    /// and the kernel takes some bytes now. Returns how many it took, or
+    /// `None` when the send must wait its turn ([`Connection::write`]).
+    pub fn send_now(&self, data: &[u8]) -> Result<Option<usize>, ErrorInfo> {
+        if self.waiting_writes.load(Ordering::Acquire) > 0 {
+            return Ok(None);
+        }
+        match self.write_half.try_write(data) {
+            Ok(n) => Ok(Some(n)),
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
+            Err(error) => Err(oserror::python_error(&error)),
+        }
+    }
+
+    /// Queues a `send` for the writer task, which waits for room.
     pub fn write(&self, job: WriteJob) -> Result<(), ErrorInfo> {
-        self.writes.try_send(job).map_err(|_| too_many_waiting())
+        // Counted before the writer task can see it, so the count never
+        // drops below the sends it still holds.
+        self.waiting_writes.fetch_add(1, Ordering::AcqRel);
+        self.writes.try_send(job).map_err(|_| {
+            self.waiting_writes.fetch_sub(1, Ordering::AcqRel);
+            too_many_waiting()
+        })
     }
 
     /// Closes the socket. `closed` goes to the page once both tasks have
@@ -143,6 +174,8 @@ trait Worker: Send {
     fn request_id(job: &Self::Job) -> RequestId;
     /// Does the job and sends its answer; an `Err` is sent as the answer instead.
     async fn run(&mut self, job: Self::Job) -> Result<(), ErrorInfo>;
+    /// Called once a job has been answered, however.
+    fn done(&self) {}
 }
 
 /// Runs `worker` on `jobs` in order until the socket is closed. A job cut
@@ -167,11 +200,13 @@ async fn serve<W: Worker>(mut worker: W, mut jobs: mpsc::Receiver<W::Job>, cance
             let link = worker.link();
             link.out.error(Some(re), Some(link.socket), error).await;
         }
+        worker.done();
     }
     jobs.close();
     let link = worker.link();
     while let Ok(job) = jobs.try_recv() {
         link.out.error(Some(W::request_id(&job)), Some(link.socket), oserror::errno(EBADF)).await;
+        worker.done();
     }
 }
 
@@ -272,10 +307,25 @@ impl Worker for Reader {
     }
 }
 
-/// The write half: answers `send`.
+/// The write half: answers the sends that had to wait.
 struct Writer {
-    half: OwnedWriteHalf,
+    half: Arc<OwnedWriteHalf>,
+    /// Counts down as each queued send is answered.
+    waiting: Arc<AtomicUsize>,
     link: Link,
+}
+
+impl Writer {
+    /// One write, once the kernel has room for some of `data`.
+    async fn write_some(&self, data: &[u8]) -> std::io::Result<usize> {
+        loop {
+            self.half.writable().await?;
+            match self.half.try_write(data) {
+                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => continue,
+                written => return written,
+            }
+        }
+    }
 }
 
 impl Worker for Writer {
@@ -292,9 +342,14 @@ impl Worker for Writer {
     /// Like Python's `send`, one write: the kernel may take fewer bytes than
     /// offered (when its buffer is full), and the answer says how many it took.
     async fn run(&mut self, job: WriteJob) -> Result<(), ErrorInfo> {
-        let n = oserror::within(self.link.idle, self.half.write(&job.data)).await?;
+        let n = oserror::within(self.link.idle, self.write_some(&job.data)).await?;
         let message = RelayMessage::Sent { re: job.re, socket: self.link.socket, bytes: n as u64 };
         self.link.out.send(message).await;
         Ok(())
+    }
+
+    fn done(&self) {
+        // After the answer: a send made now goes out behind this one.
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
     }
 }

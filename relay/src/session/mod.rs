@@ -190,7 +190,10 @@ impl Session {
                 self.check_size("send", payload.len())?;
                 let connection = self.sockets.connection(socket, Attempt::Send(&payload))?;
                 self.bytes.spend(payload.len())?;
-                connection.write(WriteJob { re, data: payload })?;
+                match connection.send_now(&payload)? {
+                    Some(n) => self.out.send(RelayMessage::Sent { re, socket, bytes: n as u64 }).await,
+                    None => connection.write(WriteJob { re, data: payload })?,
+                }
             }
             Op::Recv { socket, max } => {
                 self.read(ReadJob { re, max: max as usize, until_closed: false }, socket)?

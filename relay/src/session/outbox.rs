@@ -1,18 +1,15 @@
-//! The session's way out: one task writes every frame to the WebSocket.
+//! The session's way out: its messages, as frames for the page.
 //!
 //! Many tasks speak to the page at once (a socket's reader, the lesson
-//! server's log, the session itself, tungstenite answering a ping), but a
-//! WebSocket has one writer. So they all put frames into a bounded channel,
-//! the [`Outbox`], and a single task takes them out in order and writes
-//! them. The bound is the back-pressure: when the page reads slowly, whoever
-//! feeds the outbox waits, and a socket being drained into the page stops
-//! reading from TCP until there is room. The writer takes every frame that is
-//! waiting and writes them together, so a burst of small frames leaves in
-//! one system call.
+//! server's log, the session itself); each holds an [`Outbox`] and puts
+//! messages in it, which the WebSocket's [`Sender`] writes in order, at once
+//! when the way is clear (see `websocket::outgoing`). When the page reads
+//! slowly, whoever feeds the outbox waits, and a socket being drained into
+//! the page stops reading from TCP until there is room.
 //!
 //! Frames of socket data are also bounded by their bytes: at most
 //! [`DATA_IN_FLIGHT`] may wait at once. Without that, a fast socket and
-//! large reads would queue 64 frames of up to 1 MiB each, and memory that
+//! large reads could queue many frames of up to 1 MiB each, and memory that
 //! is freed and taken again at that rate costs page faults. (A chunk that
 //! waits in a pipe takes no memory of ours; its pipe holds one at a time.)
 //!
@@ -24,56 +21,36 @@ use std::sync::Arc;
 use bytes::Bytes;
 use protocol::frame::{Message as _, encode_binary};
 use protocol::{ErrorInfo, RelayMessage, RequestId, SocketId, WireFrame};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 #[cfg(target_os = "linux")]
 use crate::websocket::pipe::Chunk;
-use crate::websocket::{Frame, Outgoing, Writer};
+use crate::websocket::{Frame, Replies, Sender, Writer};
 
-/// How many frames may wait for the WebSocket before senders wait too.
-const CAPACITY: usize = 64;
 /// How many bytes of socket data may wait for the WebSocket.
 const DATA_IN_FLIGHT: usize = 1 << 20;
 
 /// A handle for sending messages to the page; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    frames: mpsc::Sender<Outgoing>,
+    frames: Sender,
     /// Permits for bytes of socket data, one a byte.
     data_room: Arc<Semaphore>,
 }
 
 impl Outbox {
-    /// Starts the writer task for `writer`; it ends when every `Outbox` is
-    /// gone, after a close frame, or when the page has gone away.
-    pub fn start(mut writer: Writer) -> (Outbox, JoinHandle<()>) {
-        let (frames, mut queue) = mpsc::channel(CAPACITY);
-        let task = tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(CAPACITY);
-            while queue.recv_many(&mut batch, CAPACITY).await > 0 {
-                // Nothing may follow a close frame (RFC 6455, section 5.5.1).
-                let close = batch.iter().position(|out: &Outgoing| matches!(out.frame, Frame::Close { .. }));
-                if let Some(at) = close {
-                    batch.truncate(at + 1);
-                }
-                if let Err(error) = writer.write(&batch).await {
-                    return tracing::debug!("the page is gone: {error}");
-                }
-                // The frames are out: their room goes back.
-                batch.clear();
-                if close.is_some() {
-                    return;
-                }
-            }
-        });
+    /// Starts writing to `writer`; returns the outbox and the writer task,
+    /// which ends when every `Outbox` is gone, after a close frame, or when
+    /// the page has gone away.
+    pub fn start(writer: Writer) -> (Outbox, JoinHandle<()>) {
+        let (frames, task) = Sender::start(writer);
         (Outbox { frames, data_room: Arc::new(Semaphore::new(DATA_IN_FLIGHT)) }, task)
     }
 
-    /// The queue itself, for tungstenite's answers to the page (see
-    /// `websocket::incoming`).
-    pub fn replies(&self) -> mpsc::Sender<Outgoing> {
-        self.frames.clone()
+    /// The way for tungstenite's answers to the page (see `websocket::incoming`).
+    pub fn replies(&self) -> Replies {
+        self.frames.replies()
     }
 
     /// Sends a message that carries no bytes.
@@ -119,8 +96,6 @@ impl Outbox {
     }
 
     async fn push(&self, frame: Frame, room: Option<OwnedSemaphorePermit>) {
-        // Fails only when the writer has stopped because the page is gone;
-        // the session is then ending and cancels whoever is still sending.
-        let _ = self.frames.send(Outgoing::new(frame, room)).await;
+        self.frames.send(frame, room).await;
     }
 }

@@ -5,29 +5,25 @@
 //! control frames. tungstenite does that, and it also answers what the
 //! protocol says a reader must answer: a `ping` gets a `pong`.
 //!
-//! That answer must not go straight to the socket: the relay's [`Writer`]
-//! may be halfway through a frame, and two writers on one socket would
+//! That answer must not go straight to the socket: the relay may be halfway
+//! through a frame of its own, and two writers on one socket would
 //! interleave their bytes. So the connection tungstenite is given is a
 //! [`Wire`]: it reads from the socket, and whatever tungstenite writes goes,
-//! as one finished frame, into the same queue as the relay's own frames.
-//!
-//! [`Writer`]: super::Writer
+//! as one finished frame, the way of the relay's own frames (see
+//! `outgoing`).
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::tcp::OwnedReadHalf;
-use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error, Message};
-use tokio_util::sync::PollSender;
 
-use super::{Frame, Outgoing, ReadSide};
+use super::{ReadSide, Replies};
 
 /// How much tungstenite reads from the connection at a time. The page's
 /// requests are small, and tungstenite zeroes this much before each read:
@@ -42,12 +38,12 @@ pub struct Incoming(WebSocketStream<Wire>);
 impl Incoming {
     /// Starts reading `read`. Messages (and frames) over `max_message` bytes
     /// end the session; tungstenite's answers go into `replies`.
-    pub async fn open(read: ReadSide, replies: mpsc::Sender<Outgoing>, max_message: usize) -> Incoming {
+    pub async fn open(read: ReadSide, replies: Replies, max_message: usize) -> Incoming {
         let config = WebSocketConfig::default()
             .read_buffer_size(READ_BUFFER)
             .max_message_size(Some(max_message))
             .max_frame_size(Some(max_message));
-        let wire = Wire { read: read.half, replies: PollSender::new(replies) };
+        let wire = Wire { read: read.half, replies };
         let stream =
             WebSocketStream::from_partially_read(wire, read.early.to_vec(), Role::Server, Some(config));
         Incoming(stream.await)
@@ -64,7 +60,7 @@ impl Incoming {
 /// way to the writer for what tungstenite writes.
 struct Wire {
     read: OwnedReadHalf,
-    replies: PollSender<Outgoing>,
+    replies: Replies,
 }
 
 impl AsyncRead for Wire {
@@ -78,13 +74,11 @@ impl AsyncRead for Wire {
 }
 
 impl AsyncWrite for Wire {
-    /// tungstenite writes whole frames, each at once: every call hands the
-    /// writer one or more finished frames. A full queue holds tungstenite
-    /// back (and so the reading of the page's frames) until there is room.
+    /// tungstenite writes whole frames, each at once: every call hands on
+    /// one or more finished frames. A full queue holds tungstenite back (and
+    /// so the reading of the page's frames) until there is room.
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        ready!(self.replies.poll_reserve(cx)).map_err(|_| writer_gone())?;
-        let reply = Outgoing::new(Frame::Reply(Bytes::copy_from_slice(buf)), None);
-        self.replies.send_item(reply).map_err(|_| writer_gone())?;
+        ready!(self.replies.poll_send(cx, buf));
         Poll::Ready(Ok(buf.len()))
     }
 
@@ -95,8 +89,4 @@ impl AsyncWrite for Wire {
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
-}
-
-fn writer_gone() -> io::Error {
-    io::Error::new(io::ErrorKind::BrokenPipe, "the session's writer has stopped")
 }

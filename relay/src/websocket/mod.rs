@@ -30,6 +30,7 @@
 //! [`split`] divides between the two.
 
 mod incoming;
+mod outgoing;
 #[cfg(target_os = "linux")]
 pub mod pipe;
 mod upgrade;
@@ -40,8 +41,9 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedReadHalf;
 
 pub use incoming::Incoming;
+pub use outgoing::{Replies, Sender};
 pub use upgrade::Upgrade;
-pub use writer::{Frame, Outgoing, Writer};
+pub use writer::{Frame, Writer};
 
 /// The read side of an upgraded connection, before tungstenite takes it.
 pub struct ReadSide {

@@ -24,7 +24,6 @@ use std::io::{self, IoSlice};
 use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
-use tokio::sync::OwnedSemaphorePermit;
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
@@ -47,18 +46,12 @@ pub enum Frame {
     Spliced { head: Bytes, chunk: Chunk },
 }
 
-/// A frame waiting for the writer, with the room it holds (in a bound on
-/// the memory that frames may take) until it has been written and dropped.
-#[derive(Debug)]
-pub struct Outgoing {
-    pub frame: Frame,
-    _room: Option<OwnedSemaphorePermit>,
-}
-
-impl Outgoing {
-    pub fn new(frame: Frame, room: Option<OwnedSemaphorePermit>) -> Outgoing {
-        Outgoing { frame, _room: room }
-    }
+/// How much of a frame the kernel took without waiting.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    All,
+    /// The first so many bytes (none, when its buffer was full).
+    Part(usize),
 }
 
 impl Frame {
@@ -100,6 +93,15 @@ impl Frame {
         }
     }
 
+    /// Whether the whole frame is in memory (not waiting in a pipe).
+    pub fn in_memory(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        if let Frame::Spliced { .. } = self {
+            return false;
+        }
+        true
+    }
+
     /// The payload that follows in a pipe, if this frame has one.
     #[cfg(target_os = "linux")]
     fn spliced(&self) -> Option<&Chunk> {
@@ -124,21 +126,34 @@ impl Writer {
         Writer { half, scratch: Vec::new() }
     }
 
-    /// Writes `frames`, in order; returns once the kernel has taken them all.
-    pub async fn write(&mut self, frames: &[Outgoing]) -> io::Result<()> {
+    /// Writes as much of `frame` (one that is [in memory](Frame::in_memory))
+    /// as the kernel takes now, without waiting.
+    pub fn try_write(&mut self, frame: &Frame) -> io::Result<Taken> {
+        let slices = slices(&mut self.scratch, &[frame]);
+        let total: usize = slices.iter().map(|slice| slice.len()).sum();
+        let written = match self.half.try_write_vectored(&slices) {
+            Ok(written) => written,
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
+            Err(error) => return Err(error),
+        };
+        Ok(if written == total { Taken::All } else { Taken::Part(written) })
+    }
+
+    /// Writes `frames`, in order, but for the first `written` bytes of the
+    /// first one (written earlier); returns once the kernel has them all.
+    pub async fn write(&mut self, frames: &[&Frame], mut written: usize) -> io::Result<()> {
         let mut rest = frames;
         while !rest.is_empty() {
             // Everything up to and including the next frame with a spliced
             // payload goes in one write; then that payload follows.
             #[cfg(target_os = "linux")]
-            let cut =
-                rest.iter().position(|out| out.frame.spliced().is_some()).map_or(rest.len(), |at| at + 1);
+            let cut = rest.iter().position(|frame| frame.spliced().is_some()).map_or(rest.len(), |at| at + 1);
             #[cfg(not(target_os = "linux"))]
             let cut = rest.len();
             let (now, later) = rest.split_at(cut);
-            self.write_in_memory(now).await?;
+            self.write_in_memory(now, std::mem::take(&mut written)).await?;
             #[cfg(target_os = "linux")]
-            if let Some(chunk) = now.last().and_then(|out| out.frame.spliced()) {
+            if let Some(chunk) = now.last().and_then(|frame| frame.spliced()) {
                 chunk.drain_into(self.half.as_ref()).await?;
             }
             rest = later;
@@ -146,24 +161,12 @@ impl Writer {
         Ok(())
     }
 
-    /// The frames' headers and in-memory pieces, in one vectored write (or
-    /// as few as the kernel needs to take them all).
-    async fn write_in_memory(&mut self, frames: &[Outgoing]) -> io::Result<()> {
-        self.scratch.clear();
-        let mut ends = Vec::with_capacity(frames.len());
-        for out in frames {
-            out.frame.start(&mut self.scratch);
-            ends.push(self.scratch.len());
-        }
-        let mut slices = Vec::with_capacity(frames.len() * 3);
-        let mut start = 0;
-        for (out, end) in frames.iter().zip(ends) {
-            slices.push(IoSlice::new(&self.scratch[start..end]));
-            slices.extend(out.frame.pieces().map(IoSlice::new));
-            start = end;
-        }
-        slices.retain(|slice| !slice.is_empty());
+    /// The frames' headers and in-memory pieces, but the first `skip` bytes,
+    /// in one vectored write (or as few as the kernel needs to take them all).
+    async fn write_in_memory(&mut self, frames: &[&Frame], skip: usize) -> io::Result<()> {
+        let mut slices = slices(&mut self.scratch, frames);
         let mut slices = &mut slices[..];
+        IoSlice::advance_slices(&mut slices, skip);
         while !slices.is_empty() {
             let n = self.half.write_vectored(slices).await?;
             if n == 0 {
@@ -173,6 +176,26 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// The pieces of `frames` to write, in order: each header (from `scratch`,
+/// filled anew), then the pieces already in memory.
+fn slices<'a>(scratch: &'a mut Vec<u8>, frames: &[&'a Frame]) -> Vec<IoSlice<'a>> {
+    scratch.clear();
+    let mut ends = Vec::with_capacity(frames.len());
+    for frame in frames {
+        frame.start(scratch);
+        ends.push(scratch.len());
+    }
+    let mut slices = Vec::with_capacity(frames.len() * 3);
+    let mut start = 0;
+    for (frame, end) in frames.iter().zip(ends) {
+        slices.push(IoSlice::new(&scratch[start..end]));
+        slices.extend(frame.pieces().map(IoSlice::new));
+        start = end;
+    }
+    slices.retain(|slice| !slice.is_empty());
+    slices
 }
 
 #[cfg(test)]
@@ -204,8 +227,9 @@ mod tests {
             Frame::Binary { head: Bytes::from_static(b"h"), payload: Bytes::new() },
             Frame::Close { code: 1001, reason: "bye" },
         ];
-        let frames: Vec<Outgoing> = frames.into_iter().map(|frame| Outgoing::new(frame, None)).collect();
-        writer.write(&frames).await.unwrap();
+        assert_eq!(writer.try_write(&frames[0]).unwrap(), Taken::All, "an idle socket takes a small frame");
+        let rest: Vec<&Frame> = frames[1..].iter().collect();
+        writer.write(&rest, 0).await.unwrap();
         drop(writer);
 
         let mut wire = Vec::new();
