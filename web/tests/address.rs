@@ -9,8 +9,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use web::address::model::{V4Kind, V6Kind, expanded, v4_bits, v4_hex, v4_kind, v6_bits, v6_kind};
 use web::address::parse::{AddressError, Problem, read};
-use web::address::view::{error_text, line};
-use web::i18n::{EN, ZH};
+use web::address::view::error_text;
+use web::i18n::{EN, ZH, line};
 
 fn v4(text: &str) -> Ipv4Addr {
     match read(text) {

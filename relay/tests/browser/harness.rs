@@ -79,7 +79,15 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser whose user prefers American English, whatever the machine's locale.
     pub async fn start() -> Browser {
+        Browser::speaking("en-US").await
+    }
+
+    /// A browser whose user prefers `language` (`zh-CN`): Chromium's
+    /// interface language, which `navigator.language` reports, and the
+    /// languages it asks web servers for (`Accept-Language`).
+    pub async fn speaking(language: &str) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(&chromedriver)
@@ -103,10 +111,12 @@ impl Browser {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1700",
+                format!("--lang={language}"),
             ],
             "prefs": {
                 "download.default_directory": downloads.path(),
                 "download.prompt_for_download": false,
+                "intl.accept_languages": language,
             },
         });
         let mut capabilities = serde_json::Map::new();

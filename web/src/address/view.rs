@@ -11,7 +11,7 @@ use super::model;
 use super::parse::{self, AddressError, Problem};
 use super::{AddressPanel, EXAMPLES};
 use crate::dom::{El, el, replace};
-use crate::i18n::{Texts, fill};
+use crate::i18n::{Texts, fill, line};
 
 /// The section's id, and the panel's name in `?lesson=`.
 pub const SECTION: &str = "address";
@@ -125,10 +125,4 @@ fn v4_kind_text(v4: std::net::Ipv4Addr, texts: &Texts) -> String {
 /// What is wrong, in the learner's language.
 pub fn error_text(error: &AddressError, texts: &Texts) -> String {
     fill(line(texts.address_errors, error.problem as usize), &[&error.what])
-}
-
-/// Line `index` of `text`: texts that go with the variants of an enum
-/// have a line for each, in order.
-pub fn line(text: &'static str, index: usize) -> &'static str {
-    text.split('\n').nth(index).unwrap_or_default()
 }
