@@ -117,14 +117,30 @@ impl App {
         embed::listen(move |command| commanded.on_command(command));
     }
 
-    /// A command from the course page that frames this one.
+    /// A command from the course page that frames this one. A client the
+    /// lesson does not have is an `error` event for the course page.
     fn on_command(self: &Rc<Self>, command: embed::Command) {
         let Tab::Lesson(lesson) = self.tab.get() else { return };
         let (action, client) = match command {
             embed::Command::Run { client } => ("run-all", client),
             embed::Command::Step { client } => ("run", client),
-            embed::Command::Reset { client } => ("reset", client),
+            embed::Command::Reset => return self.reset(lesson),
         };
+        let clients = match lesson {
+            LessonId::Http => 1,
+            LessonId::Hello => self.hello.borrow().clients.len(),
+        };
+        if client > clients {
+            let message = fill(self.texts().no_such_client, &[&client, &clients]);
+            let (lesson, kind) = (lesson.name(), "CommandError");
+            return embed::post(&embed::Event::Error {
+                lesson,
+                client,
+                index: None,
+                kind,
+                message: &message,
+            });
+        }
         let track = Track { lesson, client: client - 1 };
         let next = self.walkthrough(track).plan.as_ref().and_then(|plan| plan.next());
         self.on_action(Some(track), action, next);
@@ -504,6 +520,7 @@ impl App {
             }
             StepState::Failed(error) => {
                 let (kind, message) = crate::steps::view::failure(error, self.texts());
+                let index = Some(index);
                 embed::post(&embed::Event::Error { lesson, client, index, kind, message: &message });
             }
             // A turn of a receive loop: the step goes on.

@@ -93,6 +93,8 @@ pub struct Texts {
     pub unexpected_answer: &'static str,
     /// {0}: chunks the relay read; {1}: chunks that arrived.
     pub chunks_lost: &'static str,
+    /// {0}: the client a course page asked for; {1}: how many there are.
+    pub no_such_client: &'static str,
     pub hello_title: &'static str,
     /// {0}: the server's delay in milliseconds.
     pub hello_intro: &'static str,
@@ -247,6 +249,7 @@ pub static EN: Texts = Texts {
     call_failed: "The call failed: {0}: {1}",
     unexpected_answer: "the relay answered with an unexpected “{0}”",
     chunks_lost: "the relay read {0} chunks, but {1} arrived",
+    no_such_client: "There is no client {0}: the lesson has {1}.",
     hello_title: "The Hello server",
     hello_intro: "The relay runs the tutorial's Hello server. It sends Welcome!, then answers every message with Hello,<message>! after a pause of {0} ms, until it receives exit. Below is the tutorial's client: run it one call at a time, or all at once. Add a second client to see why the server needs threads.",
     server_choice: "Which server the clients connect to",
@@ -399,6 +402,7 @@ pub static ZH: Texts = Texts {
     call_failed: "调用失败：{0}: {1}",
     unexpected_answer: "中继给出了意料之外的回答“{0}”",
     chunks_lost: "中继读到了 {0} 块，但只收到了 {1} 块",
+    no_such_client: "没有客户端 {0}：本课只有 {1} 个客户端。",
     hello_title: "Hello 服务器",
     hello_intro: "中继运行着教程中的 Hello 服务器。它先发送 Welcome!，之后每收到一条消息，等待 {0} 毫秒，回复 Hello,<消息>!，直到收到 exit。下面是教程中的客户端：可以一次运行一个调用，也可以全部运行。再添加一个客户端，就能看出服务器为什么需要多线程。",
     server_choice: "客户端连接哪个服务器",

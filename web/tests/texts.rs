@@ -85,8 +85,10 @@ fn a_failed_call_keeps_pythons_name_and_the_relays_words_and_the_page_says_the_r
 }
 
 #[test]
-fn what_the_relay_got_wrong_is_introduced_in_both_languages() {
+fn what_the_relay_or_a_course_page_got_wrong_is_introduced_in_both_languages() {
     let lost = ErrorInfo::limit("you missed 3 log lines");
     in_both("the relay's notice", |texts| fill(texts.relay_error, &[&lost]));
     assert_eq!(fill(ZH.relay_error, &[&lost]), "中继出错：LimitError: you missed 3 log lines");
+    in_both("a client a course page asked for", |texts| fill(texts.no_such_client, &[&3, &2]));
+    assert_eq!(fill(EN.no_such_client, &[&3, &2]), "There is no client 3: the lesson has 2.");
 }
