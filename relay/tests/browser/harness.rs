@@ -208,6 +208,20 @@ impl Browser {
         self.client.execute_async(script, Vec::new()).await.expect("the script runs")
     }
 
+    /// Scrolls the window until `target` is at its top, then says whether
+    /// the window has scrolled past where `css` sat, and whether `css` is
+    /// still wholly in sight (as a `position: sticky` element stays).
+    pub async fn scrolled_past_and_in_sight(&self, css: &str, target: &str) -> (bool, bool) {
+        let script = format!(
+            "const shown = document.querySelector({css:?});
+             const sat = shown.getBoundingClientRect().top + scrollY;
+             document.querySelector({target:?}).scrollIntoView({{ block: 'start' }});
+             const box = shown.getBoundingClientRect();
+             return [scrollY > sat, box.top >= 0 && box.bottom <= innerHeight]"
+        );
+        serde_json::from_value(self.script(&script).await).unwrap()
+    }
+
     /// The texts of the elements that match `css`.
     pub async fn texts(&self, css: &str) -> Vec<String> {
         let script = format!("return [...document.querySelectorAll({css:?})].map(e => e.textContent)");
