@@ -75,6 +75,8 @@ fn facts(address: IpAddr, texts: &Texts, rows: &mut Vec<El>) {
         IpAddr::V6(v6) => {
             row(rows, "address-compressed", texts.row_compressed, &v6.to_string(), None);
             row(rows, "address-expanded", texts.row_expanded, &model::expanded(v6), None);
+            row(rows, "address-integer", texts.row_integer, &u128::from(v6).to_string(), None);
+            row(rows, "address-hex", texts.row_hex, &model::v6_hex(v6), None);
             row(rows, "address-bits", texts.row_bits, &model::v6_bits(v6), None);
             let (kind, block) = model::v6_kind(v6);
             let kind = para(&fill(line(texts.v6_kinds, kind as usize), &[&block]));
