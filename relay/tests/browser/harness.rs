@@ -208,6 +208,19 @@ impl Browser {
         self.client.execute_async(script, Vec::new()).await.expect("the script runs")
     }
 
+    /// Reads `svg` with the browser's XML parser, as an image viewer
+    /// would; returns the texts it shows. Panics if it is not well-formed.
+    pub async fn svg_texts(&self, svg: &str) -> Vec<String> {
+        let script = format!(
+            "const svg = new DOMParser().parseFromString({}, 'image/svg+xml');
+             if (svg.querySelector('parsererror') || svg.documentElement.localName !== 'svg') return null;
+             return [...svg.querySelectorAll('text')].map(text => text.textContent)",
+            serde_json::to_string(svg).unwrap()
+        );
+        let texts = self.script(&script).await;
+        serde_json::from_value(texts).unwrap_or_else(|_| panic!("the SVG parses: {svg}"))
+    }
+
     /// Scrolls the window until `target` is at its top, then says whether
     /// the window has scrolled past where `css` sat, and whether `css` is
     /// still wholly in sight (as a `position: sticky` element stays).
