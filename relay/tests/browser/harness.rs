@@ -135,14 +135,13 @@ impl Browser {
         self.wait_for_text("#relay-status", |text| text.contains(connected_text)).await;
     }
 
+    /// Clicks the element, first scrolled to the middle of the window: at
+    /// its top, a lesson's sticky 4-tuple may cover it and take the click.
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("{css} exists"))
-            .click()
-            .await
-            .unwrap();
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} exists"));
+        let middle = "arguments[0].scrollIntoView({ block: 'center' })";
+        self.client.execute(middle, vec![serde_json::to_value(&element).unwrap()]).await.unwrap();
+        element.click().await.unwrap();
     }
 
     /// Replaces an input's text, as typing would.
@@ -227,7 +226,8 @@ impl Browser {
     pub async fn scrolled_past_and_in_sight(&self, css: &str, target: &str) -> (bool, bool) {
         let script = format!(
             "const shown = document.querySelector({css:?});
-             const sat = shown.getBoundingClientRect().top + scrollY;
+             scrollTo(0, 0);
+             const sat = shown.getBoundingClientRect().top;
              document.querySelector({target:?}).scrollIntoView({{ block: 'start' }});
              const box = shown.getBoundingClientRect();
              return [scrollY > sat, box.top >= 0 && box.bottom <= innerHeight]"
