@@ -11,14 +11,14 @@
 use std::cell::{Cell, OnceCell, RefCell, RefMut};
 use std::rc::Rc;
 
-use protocol::{LessonServer, Op, RelayMessage};
+use protocol::{ErrorInfo, LessonServer, Op, RelayMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, UrlSearchParams};
 
 use crate::address::{self, AddressPanel};
-use crate::bridge::{Bridge, BridgeEvent, CallError};
+use crate::bridge::{Bridge, BridgeEvent};
 use crate::dom::{self, El, el, replace};
 use crate::embed;
 use crate::hello::{self, HelloLesson, LogLine};
@@ -69,8 +69,8 @@ pub struct App {
     embedded: bool,
     bridge: OnceCell<Bridge>,
     relay: RefCell<RelayState>,
-    /// A message from the relay addressed to no call, such as missed log lines.
-    notice: RefCell<Option<String>>,
+    /// An error from the relay addressed to no call, such as missed log lines.
+    notice: RefCell<Option<ErrorInfo>>,
     pub http: RefCell<HttpLesson>,
     pub hello: RefCell<HelloLesson>,
     pub address: RefCell<AddressPanel>,
@@ -117,14 +117,30 @@ impl App {
         embed::listen(move |command| commanded.on_command(command));
     }
 
-    /// A command from the course page that frames this one.
+    /// A command from the course page that frames this one. A client the
+    /// lesson does not have is an `error` event for the course page.
     fn on_command(self: &Rc<Self>, command: embed::Command) {
         let Tab::Lesson(lesson) = self.tab.get() else { return };
         let (action, client) = match command {
             embed::Command::Run { client } => ("run-all", client),
             embed::Command::Step { client } => ("run", client),
-            embed::Command::Reset { client } => ("reset", client),
+            embed::Command::Reset => return self.reset(lesson),
         };
+        let clients = match lesson {
+            LessonId::Http => 1,
+            LessonId::Hello => self.hello.borrow().clients.len(),
+        };
+        if client > clients {
+            let message = fill(self.texts().no_such_client, &[&client, &clients]);
+            let (lesson, kind) = (lesson.name(), "CommandError");
+            return embed::post(&embed::Event::Error {
+                lesson,
+                client,
+                index: None,
+                kind,
+                message: &message,
+            });
+        }
         let track = Track { lesson, client: client - 1 };
         let next = self.walkthrough(track).plan.as_ref().and_then(|plan| plan.next());
         self.on_action(Some(track), action, next);
@@ -319,7 +335,7 @@ impl App {
                     hello::view::draw_log(&self.hello.borrow(), self.texts());
                 }
                 RelayMessage::Error { error, .. } => {
-                    *self.notice.borrow_mut() = Some(error.to_string());
+                    *self.notice.borrow_mut() = Some(error);
                     self.draw_status();
                 }
                 _ => {}
@@ -395,6 +411,9 @@ impl App {
             let _ = html.toggle_attribute_with_force("data-embed", self.embedded);
         }
         document.set_title(texts.title);
+        if let Ok(Some(description)) = document.query_selector("meta[name=description]") {
+            let _ = description.set_attribute("content", texts.subtitle);
+        }
         let status = [
             el("p").id("relay-status").class("status").attr("role", "status"),
             el("button")
@@ -468,7 +487,8 @@ impl App {
                 ("gone", said.map_or(retry.clone(), |said| format!("{said} {retry}")))
             }
         };
-        let notice = self.notice.borrow().clone().map(|notice| el("span").class("notice").text(&notice));
+        let notice = self.notice.borrow().as_ref().map(|notice| fill(texts.relay_error, &[notice]));
+        let notice = notice.map(|notice| el("span").class("notice").text(&notice));
         replace("relay-status", std::iter::once(el("span").class(class).text(&text)).chain(notice));
     }
 
@@ -499,11 +519,9 @@ impl App {
                 embed::post(&embed::Event::Step { lesson, client, index, call: line, result })
             }
             StepState::Failed(error) => {
-                let (kind, message) = match error {
-                    CallError::Failed(error) => (error.kind.python_name(), error.message.as_str()),
-                    CallError::RelayGone => ("RelayGone", self.texts().relay_gone_call),
-                };
-                embed::post(&embed::Event::Error { lesson, client, index, kind, message });
+                let (kind, message) = crate::steps::view::failure(error, self.texts());
+                let index = Some(index);
+                embed::post(&embed::Event::Error { lesson, client, index, kind, message: &message });
             }
             // A turn of a receive loop: the step goes on.
             StepState::Ready | StepState::Running => {}

@@ -29,6 +29,12 @@ pub type Incoming = Frame<RelayMessage>;
 pub enum CallError {
     /// The relay answered with an error.
     Failed(ErrorInfo),
+    /// The relay answered with a message (named here) that does not
+    /// answer the call: the caller found the relay out of step with the
+    /// protocol.
+    Unexpected(&'static str),
+    /// A streamed read ended, and fewer chunks arrived than the relay read.
+    ChunksLost { read: u64, arrived: usize },
     /// The relay went away (or was never there) before answering.
     RelayGone,
 }

@@ -120,32 +120,35 @@ fn lesson(name: &str) -> Option<&'static str> {
     LESSONS.into_iter().find(|lesson| *lesson == name)
 }
 
-/// What the course page asks of a lesson's client (counted from 1).
+/// What the course page asks of a lesson: of one of its clients (counted
+/// from 1), or of the whole lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
-    /// Runs every remaining step.
+    /// Runs the client's remaining steps.
     Run { client: usize },
-    /// Runs the next step.
+    /// Runs the client's next step.
     Step { client: usize },
-    /// Closes the socket, if open, and starts over.
-    Reset { client: usize },
+    /// Closes every client's socket, if open, and starts the whole lesson
+    /// over, as the lesson's Reset button does. A `client` is ignored.
+    Reset,
 }
 
 impl Command {
     /// The command a message's `type` and `client` name; `client` may be
-    /// absent (client 1), else it must be a whole number from 1.
+    /// absent (client 1), else it must be a whole number from 1. Whether
+    /// the lesson has that client is for the lesson to say.
     fn new(kind: &str, client: Option<f64>) -> Option<Command> {
         let client = match client {
-            None => 1,
+            None => Some(1),
             Some(client) if client >= 1.0 && client.fract() == 0.0 && client <= f64::from(u32::MAX) => {
-                client as usize
+                Some(client as usize)
             }
-            Some(_) => return None,
+            Some(_) => None,
         };
         match kind {
-            "run" => Some(Command::Run { client }),
-            "step" => Some(Command::Step { client }),
-            "reset" => Some(Command::Reset { client }),
+            "run" => Some(Command::Run { client: client? }),
+            "step" => Some(Command::Step { client: client? }),
+            "reset" => Some(Command::Reset),
             _ => None,
         }
     }
@@ -186,8 +189,9 @@ pub enum Event<'a> {
     Ready { lesson: &'a str },
     /// Step `index` (from 0) succeeded: its line of Python, and what it returned.
     Step { lesson: &'a str, client: usize, index: usize, call: &'a str, result: &'a str },
-    /// Step `index` failed, with Python's name for the error.
-    Error { lesson: &'a str, client: usize, index: usize, kind: &'a str, message: &'a str },
+    /// Step `index` failed, with Python's name for the error; or, without
+    /// an index, a command could not be carried out (`CommandError`).
+    Error { lesson: &'a str, client: usize, index: Option<usize>, kind: &'a str, message: &'a str },
     /// Every step has succeeded.
     Done { lesson: &'a str, client: usize },
 }
@@ -216,12 +220,11 @@ impl Event<'_> {
                 ("call", call.into()),
                 ("result", result.into()),
             ]),
-            Event::Error { lesson, client, index, kind, message } => fields.extend([
-                ("lesson", lesson.into()),
-                ("client", number(client)),
-                ("index", number(index)),
-                ("error", object(&[("kind", kind.into()), ("message", message.into())]).into()),
-            ]),
+            Event::Error { lesson, client, index, kind, message } => {
+                fields.extend([("lesson", lesson.into()), ("client", number(client))]);
+                fields.extend(index.map(|index| ("index", number(index))));
+                fields.push(("error", object(&[("kind", kind.into()), ("message", message.into())]).into()));
+            }
             Event::Done { lesson, client } => {
                 fields.extend([("lesson", lesson.into()), ("client", number(client))]);
             }
@@ -315,10 +318,12 @@ mod tests {
     }
 
     #[test]
-    fn commands_run_step_and_reset_a_client_counted_from_one() {
+    fn commands_run_and_step_a_client_counted_from_one_and_reset_the_lesson() {
         assert_eq!(Command::new("run", None), Some(Command::Run { client: 1 }));
         assert_eq!(Command::new("step", Some(2.0)), Some(Command::Step { client: 2 }));
-        assert_eq!(Command::new("reset", Some(1.0)), Some(Command::Reset { client: 1 }));
+        for client in [None, Some(1.0), Some(3.0), Some(0.0)] {
+            assert_eq!(Command::new("reset", client), Some(Command::Reset), "{client:?}");
+        }
         for (kind, client) in [
             ("jump", None),
             ("Run", None),

@@ -3,7 +3,13 @@
 //! The tutorial is Chinese, and its readers are learners in both languages.
 //! Each language fills the same [`Texts`] struct, so a string missing from
 //! one language is a compile error, not a blank on the page. Templates mark
-//! their blanks `{0}`, `{1}`, ... for [`fill`].
+//! their blanks `{0}`, `{1}`, ... for [`fill`]. A text that goes with an
+//! enum has a line for each variant, in order, picked out by [`line`].
+//!
+//! Names a program prints stay as they are in both languages: Python's
+//! exceptions (`ConnectionRefusedError`), the calls, the bytes, and the
+//! relay's own words (`[Errno 111] Connection refused`), which the page
+//! always introduces in the learner's language.
 //!
 //! The language comes from `?lang=zh` or `?lang=en`, else from the browser's
 //! preferred language.
@@ -55,6 +61,12 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     out
 }
 
+/// Line `index` of `text`: texts that go with the variants of an enum
+/// have a line for each, in order.
+pub fn line(text: &'static str, index: usize) -> &'static str {
+    text.split('\n').nth(index).unwrap_or_default()
+}
+
 /// The page's strings in one language.
 pub struct Texts {
     /// The language these are in.
@@ -73,6 +85,16 @@ pub struct Texts {
     pub relay_said: &'static str,
     pub relay_gone_call: &'static str,
     pub relay_restarted: &'static str,
+    /// {0}: an error the relay sent for no call.
+    pub relay_error: &'static str,
+    /// {0}: the error's name; {1}: what went wrong.
+    pub call_failed: &'static str,
+    /// {0}: the name of the message the relay sent.
+    pub unexpected_answer: &'static str,
+    /// {0}: chunks the relay read; {1}: chunks that arrived.
+    pub chunks_lost: &'static str,
+    /// {0}: the client a course page asked for; {1}: how many there are.
+    pub no_such_client: &'static str,
     pub hello_title: &'static str,
     /// {0}: the server's delay in milliseconds.
     pub hello_intro: &'static str,
@@ -151,6 +173,9 @@ pub struct Texts {
     pub header_title: &'static str,
     /// {0}: why.
     pub not_http: &'static str,
+    /// Why bytes are not a response header, a line for `ParseError::Incomplete`,
+    /// then one for each `httparse::Error` (see `http::view::parse_error_text`).
+    pub http_errors: &'static str,
     /// {0}: the header's length with its blank line; {1}: how many fields.
     pub header_size: &'static str,
     pub field_name: &'static str,
@@ -174,6 +199,9 @@ pub struct Texts {
     pub chunked: &'static str,
     /// {0}: why.
     pub chunked_invalid: &'static str,
+    /// Why a chunked body cannot be decoded, a line for each `ChunkedError`,
+    /// in order; {0}: where.
+    pub chunked_errors: &'static str,
     pub preview_title: &'static str,
     /// {0}: the content type.
     pub no_preview: &'static str,
@@ -217,6 +245,11 @@ pub static EN: Texts = Texts {
     relay_said: "The relay closed the connection: “{0}”.",
     relay_gone_call: "The relay went away before it answered this call.",
     relay_restarted: "The relay was restarted: the sockets opened before are gone. Press Reset to start again.",
+    relay_error: "Relay error: {0}",
+    call_failed: "The call failed: {0}: {1}",
+    unexpected_answer: "the relay answered with an unexpected “{0}”",
+    chunks_lost: "the relay read {0} chunks, but {1} arrived",
+    no_such_client: "There is no client {0}: the lesson has {1}.",
     hello_title: "The Hello server",
     hello_intro: "The relay runs the tutorial's Hello server. It sends Welcome!, then answers every message with Hello,<message>! after a pause of {0} ms, until it receives exit. Below is the tutorial's client: run it one call at a time, or all at once. Add a second client to see why the server needs threads.",
     server_choice: "Which server the clients connect to",
@@ -277,6 +310,14 @@ pub static EN: Texts = Texts {
     choose_chunk: "Choose a chunk to see its bytes in hex and ASCII. A chunk is what one read returned: often less than 1024 bytes, because recv returns what has arrived so far.",
     header_title: "The header, split at the first \\r\\n\\r\\n",
     not_http: "These bytes are not an HTTP response: {0}",
+    http_errors: "there is no \\r\\n\\r\\n yet: the header is incomplete\n\
+        a field's name holds a byte that names may not\n\
+        a field's value holds a byte that values may not\n\
+        a line does not end with \\r\\n\n\
+        the status line has no three-digit status code\n\
+        a byte stands where a word should be\n\
+        there are more than 256 header fields\n\
+        they do not start with HTTP/1.0 or HTTP/1.1",
     header_size: "{0} bytes of header with its blank line; {1} fields, in the order sent",
     field_name: "Field",
     field_value: "Value",
@@ -291,6 +332,9 @@ pub static EN: Texts = Texts {
     save: "Save as sina.html",
     chunked: "The server sent the body with Transfer-Encoding: chunked: each piece comes after its length in hex and \\r\\n. The preview shows it decoded ({0} bytes); the saved file keeps the exact bytes, as the tutorial's program would.",
     chunked_invalid: "The chunked body could not be decoded: {0}",
+    chunked_errors: "there is no chunk size at byte {0}\n\
+        a chunk does not end with \\r\\n at byte {0}\n\
+        the body stops at byte {0}, before its last chunk",
     preview_title: "Preview (in a sandbox: no scripts run)",
     no_preview: "A browser does not show {0}: see the bytes in the chunks above.",
     address_title: "Addresses",
@@ -354,6 +398,11 @@ pub static ZH: Texts = Texts {
     relay_said: "中继关闭了连接：“{0}”。",
     relay_gone_call: "中继在回答这次调用之前断开了。",
     relay_restarted: "中继已重启，之前打开的套接字都已不存在。请按“重置”重新开始。",
+    relay_error: "中继出错：{0}",
+    call_failed: "调用失败：{0}: {1}",
+    unexpected_answer: "中继给出了意料之外的回答“{0}”",
+    chunks_lost: "中继读到了 {0} 块，但只收到了 {1} 块",
+    no_such_client: "没有客户端 {0}：本课只有 {1} 个客户端。",
     hello_title: "Hello 服务器",
     hello_intro: "中继运行着教程中的 Hello 服务器。它先发送 Welcome!，之后每收到一条消息，等待 {0} 毫秒，回复 Hello,<消息>!，直到收到 exit。下面是教程中的客户端：可以一次运行一个调用，也可以全部运行。再添加一个客户端，就能看出服务器为什么需要多线程。",
     server_choice: "客户端连接哪个服务器",
@@ -414,6 +463,14 @@ pub static ZH: Texts = Texts {
     choose_chunk: "选择一块，查看它的十六进制和 ASCII 字节。一块就是一次读取返回的数据：常常少于 1024 字节，因为 recv 返回的是当时已经到达的数据。",
     header_title: "头部：在第一个 \\r\\n\\r\\n 处分开",
     not_http: "这些字节不是 HTTP 响应：{0}",
+    http_errors: "还没有 \\r\\n\\r\\n：头部还不完整\n\
+        某个字段名里有字段名不允许的字节\n\
+        某个字段值里有字段值不允许的字节\n\
+        某一行不是以 \\r\\n 结尾\n\
+        状态行里没有三位数的状态码\n\
+        应该是一个词的地方出现了别的字节\n\
+        头部字段超过了 256 个\n\
+        开头不是 HTTP/1.0 或 HTTP/1.1",
     header_size: "头部连同空行共 {0} 字节；{1} 个字段，按发送顺序排列",
     field_name: "字段",
     field_value: "值",
@@ -428,6 +485,9 @@ pub static ZH: Texts = Texts {
     save: "保存为 sina.html",
     chunked: "服务器以 Transfer-Encoding: chunked 发送正文：每一段前面是它的十六进制长度和 \\r\\n。预览显示的是解码后的内容（{0} 字节）；保存的文件保留原样的字节，和教程中的程序一样。",
     chunked_invalid: "无法解码分块的正文：{0}",
+    chunked_errors: "第 {0} 字节处没有分块大小\n\
+        第 {0} 字节处的分块不是以 \\r\\n 结尾\n\
+        正文在第 {0} 字节处中断，最后一个分块还没有到",
     preview_title: "预览（在沙箱中：不运行任何脚本）",
     no_preview: "浏览器不显示 {0}：请在上面的数据块中查看字节。",
     address_title: "地址",

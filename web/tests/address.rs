@@ -7,10 +7,10 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use web::address::model::{V4Kind, V6Kind, expanded, v4_bits, v4_hex, v4_kind, v6_bits, v6_kind};
+use web::address::model::{V4Kind, V6Kind, expanded, v4_bits, v4_hex, v4_kind, v6_bits, v6_hex, v6_kind};
 use web::address::parse::{AddressError, Problem, read};
-use web::address::view::{error_text, line};
-use web::i18n::{EN, ZH};
+use web::address::view::error_text;
+use web::i18n::{EN, ZH, line};
 
 fn v4(text: &str) -> Ipv4Addr {
     match read(text) {
@@ -117,6 +117,27 @@ fn ipv6_compressed_and_expanded() {
         assert_eq!(expanded(address), full, "{typed}");
         assert_eq!(v6(full), address, "the expanded form reads back");
         assert_eq!(v6(compressed), address, "the compressed form reads back");
+    }
+}
+
+#[test]
+fn ipv6_is_one_128_bit_number() {
+    for (typed, hex, integer) in [
+        ("::", "0x00000000000000000000000000000000", "0"),
+        ("::1", "0x00000000000000000000000000000001", "1"),
+        ("::ffff:127.0.0.1", "0x00000000000000000000ffff7f000001", "281472812449793"),
+        ("2001:db8::1", "0x20010db8000000000000000000000001", "42540766411282592856903984951653826561"),
+        (
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "0xffffffffffffffffffffffffffffffff",
+            "340282366920938463463374607431768211455",
+        ),
+    ] {
+        let address = v6(typed);
+        assert_eq!(v6_hex(address), hex, "{typed}");
+        assert_eq!(u128::from(address).to_string(), integer, "{typed}");
+        // The hex digits are the expanded groups, run together.
+        assert_eq!(hex[2..], expanded(address).replace(':', ""), "{typed}");
     }
 }
 

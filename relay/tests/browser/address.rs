@@ -49,6 +49,9 @@ async fn an_integer_an_ipv6_address_and_mistakes() {
         .wait_for_text("#address-expanded", |text| text == "0000:0000:0000:0000:0000:ffff:7f00:0001")
         .await;
     assert_eq!(browser.texts("#address-compressed").await, ["::ffff:127.0.0.1"]);
+    // The 128 bits as one number, worked out in wasm.
+    assert_eq!(browser.texts("#address-integer").await, ["281472812449793"]);
+    assert_eq!(browser.texts("#address-hex").await, ["0x00000000000000000000ffff7f000001"]);
     let kind = browser.wait_for_text("#address-kind", |text| !text.is_empty()).await;
     assert!(kind.starts_with("IPv4-mapped, ::ffff:0:0/96"), "{kind}");
     let carried = browser.wait_for_text("#address-carries", |text| !text.is_empty()).await;

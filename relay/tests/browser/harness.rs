@@ -79,7 +79,15 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser whose user prefers American English, whatever the machine's locale.
     pub async fn start() -> Browser {
+        Browser::speaking("en-US").await
+    }
+
+    /// A browser whose user prefers `language` (`zh-CN`): Chromium's
+    /// interface language, which `navigator.language` reports, and the
+    /// languages it asks web servers for (`Accept-Language`).
+    pub async fn speaking(language: &str) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(&chromedriver)
@@ -103,10 +111,12 @@ impl Browser {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1700",
+                format!("--lang={language}"),
             ],
             "prefs": {
                 "download.default_directory": downloads.path(),
                 "download.prompt_for_download": false,
+                "intl.accept_languages": language,
             },
         });
         let mut capabilities = serde_json::Map::new();
@@ -125,14 +135,13 @@ impl Browser {
         self.wait_for_text("#relay-status", |text| text.contains(connected_text)).await;
     }
 
+    /// Clicks the element, first scrolled to the middle of the window: at
+    /// its top, a lesson's sticky 4-tuple may cover it and take the click.
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("{css} exists"))
-            .click()
-            .await
-            .unwrap();
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} exists"));
+        let middle = "arguments[0].scrollIntoView({ block: 'center' })";
+        self.client.execute(middle, vec![serde_json::to_value(&element).unwrap()]).await.unwrap();
+        element.click().await.unwrap();
     }
 
     /// Replaces an input's text, as typing would.
@@ -196,6 +205,34 @@ impl Browser {
     /// argument with the result, and returns that result.
     pub async fn run_async(&self, script: &str) -> Value {
         self.client.execute_async(script, Vec::new()).await.expect("the script runs")
+    }
+
+    /// Reads `svg` with the browser's XML parser, as an image viewer
+    /// would; returns the texts it shows. Panics if it is not well-formed.
+    pub async fn svg_texts(&self, svg: &str) -> Vec<String> {
+        let script = format!(
+            "const svg = new DOMParser().parseFromString({}, 'image/svg+xml');
+             if (svg.querySelector('parsererror') || svg.documentElement.localName !== 'svg') return null;
+             return [...svg.querySelectorAll('text')].map(text => text.textContent)",
+            serde_json::to_string(svg).unwrap()
+        );
+        let texts = self.script(&script).await;
+        serde_json::from_value(texts).unwrap_or_else(|_| panic!("the SVG parses: {svg}"))
+    }
+
+    /// Scrolls the window until `target` is at its top, then says whether
+    /// the window has scrolled past where `css` sat, and whether `css` is
+    /// still wholly in sight (as a `position: sticky` element stays).
+    pub async fn scrolled_past_and_in_sight(&self, css: &str, target: &str) -> (bool, bool) {
+        let script = format!(
+            "const shown = document.querySelector({css:?});
+             scrollTo(0, 0);
+             const sat = shown.getBoundingClientRect().top;
+             document.querySelector({target:?}).scrollIntoView({{ block: 'start' }});
+             const box = shown.getBoundingClientRect();
+             return [scrollY > sat, box.top >= 0 && box.bottom <= innerHeight]"
+        );
+        serde_json::from_value(self.script(&script).await).unwrap()
     }
 
     /// The texts of the elements that match `css`.

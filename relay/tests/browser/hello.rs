@@ -63,13 +63,19 @@ async fn run_all_plays_the_tutorials_conversation() {
 
     // The server's side of the same connection, beside it.
     let port = local_port(&browser).await;
+    // The server logs the close after the client's close() has returned.
+    let closed = format!("Connection from 127.0.0.1:{port} closed.");
+    browser.wait_for_text("#hello-log li:last-child", |line| line.ends_with(&closed)).await;
     let log = browser.texts("#hello-log li").await;
     assert_eq!(log.first().map(String::as_str), Some("[hello-listener] Waiting for connection..."));
     assert!(log[1].ends_with(&format!("Accept new connection from 127.0.0.1:{port}...")), "{log:?}");
     assert!(log.iter().any(|line| line.ends_with("sock.recv(1024) → b'Tracy'")), "{log:?}");
     assert!(log.iter().any(|line| line.ends_with("sock.send(b'Hello,Sarah!')")), "{log:?}");
-    assert!(log.last().unwrap().ends_with(&format!("Connection from 127.0.0.1:{port} closed.")), "{log:?}");
     browser.screenshot("hello-en").await;
+
+    // The 4-tuple stays in sight while the learner scrolls down the client's steps.
+    let sticky = browser.scrolled_past_and_in_sight("#hello-tuple", "#hello-steps > li:last-child").await;
+    assert_eq!(sticky, (true, true), "scrolled past the 4-tuple, and it is still in sight");
     browser.close().await;
 }
 

@@ -79,6 +79,12 @@ async fn step_by_step_the_page_arrives_its_header_is_parsed_and_it_is_saved() {
     assert!(run_step(&browser, 0).await.contains("created"));
     let connected = run_step(&browser, 1).await;
     assert!(connected.contains("localhost resolved to") && connected.contains("127.0.0.1"), "{connected}");
+    // The 4-tuple: our ephemeral port, and nginx.
+    let peer = format!(" → {}", nginx.addr());
+    let local = connected.split("connected: ").nth(1).and_then(|rest| rest.split(&peer).next()).unwrap();
+    assert!(local.starts_with("127.0.0.1:"), "{connected}");
+    let tuple = browser.texts("#http-tuple").await;
+    assert_eq!(tuple, [format!("The connection's 4-tuple: ({local}) ⇄ ({})", nginx.addr())]);
     assert!(run_step(&browser, 2).await.contains("sent"));
     // Two turns of the loop by hand: two chunks.
     for turn in 1..=2 {
@@ -120,6 +126,10 @@ async fn step_by_step_the_page_arrives_its_header_is_parsed_and_it_is_saved() {
 
     browser.click("#http-save").await;
     assert_eq!(sha256(&browser.downloaded("sina.html").await), sha256(&page));
+
+    // The 4-tuple stays in sight while the learner scrolls down the steps.
+    let sticky = browser.scrolled_past_and_in_sight("#http-tuple", "#http-steps > li:last-child").await;
+    assert_eq!(sticky, (true, true), "scrolled past the 4-tuple, and it is still in sight");
 
     // A chunk's bytes in hex and ASCII.
     browser.click("#http-chunks .chunk").await;

@@ -10,6 +10,7 @@ mod harness;
 mod hello;
 mod http;
 mod keyboard;
+mod language;
 #[path = "../common/nginx.rs"]
 mod nginx;
 mod threads;

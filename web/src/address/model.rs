@@ -85,6 +85,11 @@ pub fn v4_hex(address: Ipv4Addr) -> String {
     format!("0x{:08x}", u32::from(address))
 }
 
+/// `0x00000000000000000000000000000001`: the 128 bits as 32 hex digits.
+pub fn v6_hex(address: Ipv6Addr) -> String {
+    format!("0x{:032x}", u128::from(address))
+}
+
 /// Every group written out: 8 groups of 4 hex digits.
 pub fn expanded(address: Ipv6Addr) -> String {
     let [a, b, c, d, e, f, g, h] = address.segments();

@@ -11,7 +11,7 @@ use super::model;
 use super::parse::{self, AddressError, Problem};
 use super::{AddressPanel, EXAMPLES};
 use crate::dom::{El, el, replace};
-use crate::i18n::{Texts, fill};
+use crate::i18n::{Texts, fill, line};
 
 /// The section's id, and the panel's name in `?lesson=`.
 pub const SECTION: &str = "address";
@@ -75,6 +75,8 @@ fn facts(address: IpAddr, texts: &Texts, rows: &mut Vec<El>) {
         IpAddr::V6(v6) => {
             row(rows, "address-compressed", texts.row_compressed, &v6.to_string(), None);
             row(rows, "address-expanded", texts.row_expanded, &model::expanded(v6), None);
+            row(rows, "address-integer", texts.row_integer, &u128::from(v6).to_string(), None);
+            row(rows, "address-hex", texts.row_hex, &model::v6_hex(v6), None);
             row(rows, "address-bits", texts.row_bits, &model::v6_bits(v6), None);
             let (kind, block) = model::v6_kind(v6);
             let kind = para(&fill(line(texts.v6_kinds, kind as usize), &[&block]));
@@ -125,10 +127,4 @@ fn v4_kind_text(v4: std::net::Ipv4Addr, texts: &Texts) -> String {
 /// What is wrong, in the learner's language.
 pub fn error_text(error: &AddressError, texts: &Texts) -> String {
     fill(line(texts.address_errors, error.problem as usize), &[&error.what])
-}
-
-/// Line `index` of `text`: texts that go with the variants of an enum
-/// have a line for each, in order.
-pub fn line(text: &'static str, index: usize) -> &'static str {
-    text.split('\n').nth(index).unwrap_or_default()
 }

@@ -11,9 +11,9 @@
 //! ```
 //!
 //! Everything here is plain Rust over bytes, so it is tested natively
-//! against a real nginx as well as in the browser.
-
-use std::fmt;
+//! against a real nginx as well as in the browser. Errors say what went
+//! wrong as data; the page words them in the learner's language
+//! (`http::view::parse_error_text`).
 
 /// At most this many header fields are parsed; more is an error, not a
 /// silent cut.
@@ -45,17 +45,9 @@ pub struct Response<'a> {
 pub enum ParseError {
     /// No blank line yet: more bytes may complete the header.
     Incomplete,
-    /// The bytes are not an HTTP response header.
-    Invalid(String),
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::Incomplete => write!(f, "no \\r\\n\\r\\n yet: the header is incomplete"),
-            ParseError::Invalid(why) => write!(f, "{why}"),
-        }
-    }
+    /// The bytes are not an HTTP response header: httparse says where it
+    /// stopped (in the version, the status, a field's name, ...).
+    Invalid(httparse::Error),
 }
 
 /// Splits `data` at the end of the header and parses the header.
@@ -65,7 +57,7 @@ pub fn parse(data: &[u8]) -> Result<Response<'_>, ParseError> {
     let body_start = match response.parse(data) {
         Ok(httparse::Status::Complete(length)) => length,
         Ok(httparse::Status::Partial) => return Err(ParseError::Incomplete),
-        Err(error) => return Err(ParseError::Invalid(error.to_string())),
+        Err(error) => return Err(ParseError::Invalid(error)),
     };
     let status_end = data.windows(2).position(|pair| pair == b"\r\n").unwrap_or(0);
     let header = Header {
@@ -117,16 +109,6 @@ pub enum ChunkedError {
     BadEnd { at: usize },
     /// The body ends before its last (zero-sized) chunk.
     Truncated { at: usize },
-}
-
-impl fmt::Display for ChunkedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ChunkedError::BadSize { at } => write!(f, "no chunk size at byte {at}"),
-            ChunkedError::BadEnd { at } => write!(f, "a chunk does not end with \\r\\n at byte {at}"),
-            ChunkedError::Truncated { at } => write!(f, "the body stops at byte {at}, before its last chunk"),
-        }
-    }
 }
 
 /// Decodes a chunked body: each chunk is its size in hex, `\r\n`, the

@@ -6,12 +6,12 @@
 //! type, a sandboxed preview and a button that saves it as `sina.html`;
 //! and the conversation as a sequence diagram.
 
-use super::response::{self, ParseError, Response};
+use super::response::{self, ChunkedError, ParseError, Response};
 use super::{CHUNKS_PER_PAGE, HttpLesson, plan::SEND_STEP};
 use crate::bytes_view::hex_dump;
 use crate::dom::{El, el, replace};
 use crate::files::ObjectUrl;
-use crate::i18n::{Texts, fill};
+use crate::i18n::{Texts, fill, line};
 use crate::steps::call::{Call, Field};
 use crate::steps::plan::{Plan, Received, Step, StepState};
 use crate::steps::view::{self, id, input};
@@ -183,7 +183,11 @@ fn header_view(parsed: &Result<Response, ParseError>, empty: bool, texts: &Texts
     let response = match parsed {
         Ok(response) => response,
         Err(_) if empty => return Vec::new(),
-        Err(error) => return vec![el("p").class("error").text(&fill(texts.not_http, &[error]))],
+        Err(error) => {
+            return vec![
+                el("p").class("error").text(&fill(texts.not_http, &[&parse_error_text(error, texts)])),
+            ];
+        }
     };
     let header = &response.header;
     let rows = header.fields.iter().map(|(name, value)| {
@@ -205,6 +209,32 @@ fn header_view(parsed: &Result<Response, ParseError>, empty: bool, texts: &Texts
         el("p").class("explain").text(&status_explained(header, texts)),
         table,
     ]
+}
+
+/// Why the bytes are not a response header, in the learner's language.
+pub fn parse_error_text(error: &ParseError, texts: &Texts) -> &'static str {
+    use httparse::Error::*;
+    let index = match error {
+        ParseError::Incomplete => 0,
+        ParseError::Invalid(HeaderName) => 1,
+        ParseError::Invalid(HeaderValue) => 2,
+        ParseError::Invalid(NewLine) => 3,
+        ParseError::Invalid(Status) => 4,
+        ParseError::Invalid(Token) => 5,
+        ParseError::Invalid(TooManyHeaders) => 6,
+        ParseError::Invalid(Version) => 7,
+    };
+    line(texts.http_errors, index)
+}
+
+/// Why a chunked body cannot be decoded, and where, in the learner's language.
+pub fn chunked_error_text(error: &ChunkedError, texts: &Texts) -> String {
+    let (index, at) = match *error {
+        ChunkedError::BadSize { at } => (0, at),
+        ChunkedError::BadEnd { at } => (1, at),
+        ChunkedError::Truncated { at } => (2, at),
+    };
+    fill(line(texts.chunked_errors, index), &[&at])
 }
 
 /// What the status code means for the learner.
@@ -243,7 +273,8 @@ fn body_view(
                 Some(decoded)
             }
             Err(error) => {
-                parts.push(el("p").class("error").text(&fill(texts.chunked_invalid, &[&error])));
+                let why = chunked_error_text(&error, texts);
+                parts.push(el("p").class("error").text(&fill(texts.chunked_invalid, &[&why])));
                 None
             }
         },

@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use protocol::{ErrorInfo, Family, Op, RelayMessage, SocketId};
+use protocol::{Family, Op, RelayMessage, SocketId};
 
 use super::Track;
 use super::call::{Call, Outcome, parse_port};
@@ -157,10 +157,7 @@ async fn perform(
                     // It ends as the tutorial's loop does: the last recv returned b''.
                     match arrived.checked_sub(before) {
                         Some(got) if got as u64 == chunks => Ok(Outcome::Received { data: Vec::new() }),
-                        got => Err(CallError::Failed(ErrorInfo::protocol(format!(
-                            "the relay read {chunks} chunks, but {} arrived",
-                            got.unwrap_or_default()
-                        )))),
+                        got => Err(CallError::ChunksLost { read: chunks, arrived: got.unwrap_or_default() }),
                     }
                 }
                 other => Err(unexpected(&other)),
@@ -187,8 +184,5 @@ async fn recv_once(app: &App, socket: SocketId, max: u32) -> Result<Outcome, Cal
 
 fn unexpected(message: &RelayMessage) -> CallError {
     use protocol::frame::Message as _;
-    CallError::Failed(ErrorInfo::protocol(format!(
-        "the relay answered with an unexpected `{}`",
-        message.name()
-    )))
+    CallError::Unexpected(message.name())
 }

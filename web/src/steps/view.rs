@@ -8,6 +8,8 @@
 //! carries `data-lesson`, a client's part `data-client`: the page's one
 //! click listener reads them.
 
+use protocol::ErrorKind;
+
 use super::call::{Call, Field, Outcome};
 use super::plan::{Plan, Step, StepState};
 use super::{LessonId, Track, Walkthrough};
@@ -157,15 +159,29 @@ fn result(index: usize, plan: &Plan, next: bool, texts: &Texts) -> El {
     let out = match &step.state {
         StepState::Ready => out,
         StepState::Running => out.child(el("p").class("running").text(texts.running)),
-        StepState::Failed(CallError::Failed(error)) => {
-            out.child(el("p").class("error").text(&error.to_string()))
-        }
         StepState::Failed(CallError::RelayGone) => {
             out.child(el("p").class("error").text(texts.relay_gone_call))
+        }
+        StepState::Failed(error) => {
+            let (kind, message) = failure(error, texts);
+            out.child(el("p").class("error").text(&fill(texts.call_failed, &[&kind, &message])))
         }
         StepState::Done(outcome) => out.children(outcome_view(&step.call, outcome, texts)),
     };
     out.children(explained.map(|text| el("p").class("explain").text(&text)))
+}
+
+/// A failed call: the error's name (Python's, or the relay's own, as
+/// `ProtocolError`), and what went wrong, in the learner's language. What
+/// the relay said (`[Errno 111] Connection refused`) is kept as it said it.
+pub fn failure(error: &CallError, texts: &Texts) -> (&'static str, String) {
+    let protocol = ErrorKind::ProtocolError.python_name();
+    match error {
+        CallError::Failed(error) => (error.kind.python_name(), error.message.clone()),
+        CallError::Unexpected(name) => (protocol, fill(texts.unexpected_answer, &[name])),
+        CallError::ChunksLost { read, arrived } => (protocol, fill(texts.chunks_lost, &[read, arrived])),
+        CallError::RelayGone => ("RelayGone", texts.relay_gone_call.to_owned()),
+    }
 }
 
 fn outcome_view(call: &Call, outcome: &Outcome, texts: &Texts) -> Vec<El> {
