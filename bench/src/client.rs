@@ -34,10 +34,30 @@ use protocol::frame::Message as _;
 use protocol::{Family, Frame, Op, RelayMessage, Request, RequestId, ServerInfo, SocketId, WireFrame};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// A message from the relay and the bytes it carried.
 pub type Answer = Frame<RelayMessage>;
+
+/// A WebSocket opened by a client here.
+pub type WebSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How much a client reads from its WebSocket at a time, unless it streams
+/// bulk: enough for the small messages of a conversation. tungstenite
+/// zeroes this much before every read, so more would cost every read.
+pub const SMALL_READS: usize = 16 * 1024;
+
+/// Opens a WebSocket at `url` as browsers open theirs, without Nagle's
+/// algorithm (each message leaves at once, whatever is still
+/// unacknowledged), reading up to `read_size` bytes at a time.
+pub async fn connect(url: &str, read_size: usize) -> Result<WebSocket, Failure> {
+    let config = WebSocketConfig::default().read_buffer_size(read_size);
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
+        .await
+        .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
+    Ok(ws)
+}
 
 /// Why a session could not go on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +89,7 @@ impl fmt::Display for Failure {
 
 /// One page's WebSocket session with the relay.
 pub struct Client {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    ws: WebSocket,
     next_id: RequestId,
     /// Each request made (`"send"`, `"recv"`, ...) and how long it took,
     /// from sending it to its final answer.
@@ -77,14 +97,11 @@ pub struct Client {
 }
 
 impl Client {
-    /// Opens a session at `url` (`ws://host:port/ws`) and reads its welcome;
-    /// returns the session and the lesson servers the welcome advertises.
-    pub async fn open(url: &str) -> Result<(Client, Vec<ServerInfo>), Failure> {
-        // Without Nagle's algorithm, as browsers open their sockets: each
-        // request leaves at once, whatever is still unacknowledged.
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
-            .await
-            .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
+    /// Opens a session at `url` (`ws://host:port/ws`), reading up to
+    /// `read_size` bytes at a time, and reads its welcome; returns the
+    /// session and the lesson servers the welcome advertises.
+    pub async fn open(url: &str, read_size: usize) -> Result<(Client, Vec<ServerInfo>), Failure> {
+        let ws = connect(url, read_size).await?;
         let mut client = Client { ws, next_id: 1, steps: Vec::new() };
         match client.next().await?.message {
             RelayMessage::Welcome { servers, .. } => Ok((client, servers)),

@@ -37,7 +37,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bench::client::{Client, Failure};
+use bench::client::{Client, Failure, SMALL_READS};
 use bench::stats::{Millis, Summary};
 use bench::{fd_limit, hello};
 use bytes::Bytes;
@@ -224,7 +224,7 @@ async fn open(
 ) -> Result<Session, Outcome> {
     let ended = |failure| Outcome { answered: 0, failure: Some(failure), opened_in: None, steps: Vec::new() };
     let started = Instant::now();
-    let (client, servers) = match timeout_at(deadline, Client::open(&url)).await {
+    let (client, servers) = match timeout_at(deadline, Client::open(&url, SMALL_READS)).await {
         Ok(Ok(opened)) => opened,
         Ok(Err(failure)) => return Err(ended(failure.during("welcome"))),
         Err(_) => return Err(ended(Failure::Lost("welcome: the time limit came first".into()))),

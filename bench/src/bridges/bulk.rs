@@ -13,6 +13,9 @@
 //!   [`READ`]: the relay reads up to that much at a time and sends each
 //!   read as a `chunk`, with no round trip per chunk, then `drained`, whose
 //!   totals must match what arrived.
+//!
+//! The WebSocket clients, too, read up to [`READ`] bytes from their
+//! connection at a time, as the direct client does.
 
 use std::time::{Duration, Instant};
 
@@ -26,7 +29,8 @@ use super::pattern::Checker;
 use super::tunnel::Tunnel;
 use crate::client::{Client, Failure, unexpected};
 
-/// The largest read: the direct client's buffer and the relay's `max`.
+/// The largest read, on every route: the direct client's buffer, the
+/// WebSocket clients' reads, and the relay's `max`.
 pub const READ: usize = 256 * 1024;
 
 /// How a stream came.
@@ -65,7 +69,7 @@ async fn direct(target: std::net::SocketAddr, checker: &mut Checker) -> Result<(
 }
 
 async fn tunnel(url: &str, checker: &mut Checker) -> Result<(), Failure> {
-    let mut tunnel = Tunnel::open(url).await?;
+    let mut tunnel = Tunnel::open(url, READ).await?;
     while let Some(data) = tunnel.next().await? {
         checker.take(&data)?;
     }
@@ -73,7 +77,7 @@ async fn tunnel(url: &str, checker: &mut Checker) -> Result<(), Failure> {
 }
 
 async fn relay(url: &str, target: std::net::SocketAddr, checker: &mut Checker) -> Result<(), Failure> {
-    let (mut client, _) = Client::open(url).await?;
+    let (mut client, _) = Client::open(url, READ).await?;
     let socket = client.socket(Family::Inet).await?;
     client.connect(socket, target).await?;
     let op = Op::RecvAll { socket, max: READ as u32 };

@@ -19,7 +19,7 @@ use protocol::Family;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::client::{Client, Failure};
+use crate::client::{Client, Failure, SMALL_READS};
 
 /// Opens `sessions` sessions with the relay at `url`, each with one socket
 /// connected to `target`; returns them all, or the first failure and how
@@ -55,7 +55,8 @@ pub async fn open(
 
 /// One session: the WebSocket, `socket`, `connect`.
 async fn open_one(url: &str, target: SocketAddr) -> Result<Client, Failure> {
-    let (mut client, _) = Client::open(url).await.map_err(|failure| failure.during("welcome"))?;
+    let (mut client, _) =
+        Client::open(url, SMALL_READS).await.map_err(|failure| failure.during("welcome"))?;
     let socket = client.socket(Family::Inet).await.map_err(|failure| failure.during("socket"))?;
     client.connect(socket, target).await.map_err(|failure| failure.during("connect"))?;
     Ok(client)

@@ -28,7 +28,7 @@ use tokio::net::TcpStream;
 
 use super::Route;
 use super::tunnel::Tunnel;
-use crate::client::{Client, Failure, unexpected};
+use crate::client::{Client, Failure, SMALL_READS, unexpected};
 use crate::hello::Reply;
 
 /// What each exchange sends, and what the Hello server answers.
@@ -73,9 +73,9 @@ impl Conversation {
                 stream.set_nodelay(true).map_err(lost)?;
                 Conversation::Direct(stream)
             }
-            Route::Tunnel(url) => Conversation::Tunnel(Tunnel::open(url).await?),
+            Route::Tunnel(url) => Conversation::Tunnel(Tunnel::open(url, SMALL_READS).await?),
             Route::Relay { url, target } => {
-                let (mut client, _) = Client::open(url).await?;
+                let (mut client, _) = Client::open(url, SMALL_READS).await?;
                 let socket = client.socket(Family::Inet).await?;
                 client.connect(socket, *target).await?;
                 Conversation::Relay { client, socket }

@@ -12,25 +12,20 @@
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::client::Failure;
+use crate::client::{Failure, WebSocket, connect};
 
 /// One WebSocket through a bridge, and so one TCP connection to its target.
 pub struct Tunnel {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    ws: WebSocket,
 }
 
 impl Tunnel {
-    /// Opens a WebSocket to the bridge at `url`, which connects it to its target.
-    pub async fn open(url: &str) -> Result<Tunnel, Failure> {
-        // TCP_NODELAY, as the relay's client and browsers have it.
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
-            .await
-            .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
-        Ok(Tunnel { ws })
+    /// Opens a WebSocket to the bridge at `url`, which connects it to its
+    /// target; reads up to `read_size` bytes at a time.
+    pub async fn open(url: &str, read_size: usize) -> Result<Tunnel, Failure> {
+        Ok(Tunnel { ws: connect(url, read_size).await? })
     }
 
     /// Sends `data` to the target, as one binary message.

@@ -35,7 +35,7 @@ use super::budget::ByteBudget;
 use super::oserror::{self, EBADF};
 use super::outbox::Outbox;
 #[cfg(target_os = "linux")]
-use crate::websocket::pipe::Pipe;
+use crate::websocket::pipe::Pipes;
 
 /// How many calls may wait their turn on one socket.
 const QUEUE: usize = 32;
@@ -95,7 +95,7 @@ impl Connection {
             half: read_half,
             arena: Arena::default(),
             #[cfg(target_os = "linux")]
-            pipe: None,
+            pipes: None,
             link: link.clone(),
         };
         let writer = Writer { half: Arc::clone(&write_half), waiting: Arc::clone(&waiting_writes), link };
@@ -218,7 +218,7 @@ struct Reader {
     /// Where the chunks of a stream with a large `max` wait, made when the
     /// first such stream starts (see `websocket::pipe`).
     #[cfg(target_os = "linux")]
-    pipe: Option<Arc<Pipe>>,
+    pipes: Option<Pipes>,
     link: Link,
 }
 
@@ -251,15 +251,14 @@ impl Reader {
     /// socket to the WebSocket without being copied.
     #[cfg(target_os = "linux")]
     async fn splice_once(&mut self, max: usize, head: &Bytes) -> Result<usize, ErrorInfo> {
-        let pipe = match &self.pipe {
-            Some(pipe) => Arc::clone(pipe),
-            None => {
-                Arc::clone(self.pipe.insert(Pipe::new(max).map_err(|error| oserror::python_error(&error))?))
-            }
+        let pipes = match &mut self.pipes {
+            Some(pipes) => pipes,
+            None => self.pipes.insert(Pipes::new(max).map_err(|error| oserror::python_error(&error))?),
         };
+        let pipe = pipes.next();
         let mut reservation = self.link.bytes.reserve(max)?;
-        // Waiting for the page to take the last chunk is not the socket
-        // being idle: the time limit starts once the pipe is free.
+        // Waiting for the page to take the pipe's last chunk is not the
+        // socket being idle: the time limit starts once the pipe is free.
         let turn = pipe.turn().await;
         let socket = self.half.as_ref();
         let chunk = oserror::within(self.link.idle, pipe.fill(turn, socket, reservation.room)).await?;

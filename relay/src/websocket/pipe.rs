@@ -14,12 +14,14 @@
 //! and the relay itself writes only each chunk's frame header (see
 //! `writer`).
 //!
-//! One pipe serves one socket, and holds one chunk at a time: the socket's
-//! reader fills it with one `splice`, as it would make one `recv` (at most
-//! `max` bytes, whatever has arrived), the session's writer drains the chunk
-//! into the WebSocket behind its header, and only then may the reader fill
-//! the pipe again. That turn is a [`Turn`]: [`Pipe::fill`] needs one, and
-//! the [`Chunk`] it returns keeps it until the chunk is dropped.
+//! A pipe holds one chunk at a time: the socket's reader fills it with one
+//! `splice`, as it would make one `recv` (at most `max` bytes, whatever has
+//! arrived), the session's writer drains the chunk into the WebSocket behind
+//! its header, and only then may the reader fill the pipe again. That turn
+//! is a [`Turn`]: [`Pipe::fill`] needs one, and the [`Chunk`] it returns
+//! keeps it until the chunk is dropped. A socket has two pipes, used in
+//! turn ([`Pipes`]), so that the reader fills one while the writer drains
+//! the other.
 
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
@@ -40,6 +42,27 @@ pub struct Pipe {
     read: OwnedFd,
     write: OwnedFd,
     turn: Arc<Semaphore>,
+}
+
+/// A socket's two pipes, used in turn.
+#[derive(Debug)]
+pub struct Pipes {
+    pipes: [Arc<Pipe>; 2],
+    next: usize,
+}
+
+impl Pipes {
+    /// Two new pipes for reads of up to `max` bytes.
+    pub fn new(max: usize) -> io::Result<Pipes> {
+        Ok(Pipes { pipes: [Pipe::new(max)?, Pipe::new(max)?], next: 0 })
+    }
+
+    /// The pipe whose turn it is to be filled next.
+    pub fn next(&mut self) -> Arc<Pipe> {
+        let pipe = Arc::clone(&self.pipes[self.next]);
+        self.next = 1 - self.next;
+        pipe
+    }
 }
 
 /// The right to fill the pipe: it is empty. Dropping it gives it back.
