@@ -16,6 +16,8 @@ mod lessons;
 mod policy;
 mod session;
 mod site;
+#[cfg(test)]
+mod testing;
 mod websocket;
 mod ws;
 

@@ -6,7 +6,16 @@ use std::io::Write;
 use std::net::TcpListener;
 
 use common::{Page, TestRelay};
-use protocol::Op;
+use protocol::{Op, SocketId};
+
+/// A page connected to a TCP server that sends `data` in pieces, then closes.
+async fn page_connected_to_a_server_sending(relay: &TestRelay, data: &[u8]) -> (Page, SocketId) {
+    let server = one_shot_server(data.to_vec());
+    let mut page = Page::open(relay).await;
+    let s = page.socket().await;
+    page.connect(s, server).await;
+    (page, s)
+}
 
 /// A TCP server that sends `data` in pieces to its first client, then closes.
 fn one_shot_server(data: Vec<u8>) -> std::net::SocketAddr {
@@ -24,11 +33,8 @@ fn one_shot_server(data: Vec<u8>) -> std::net::SocketAddr {
 #[tokio::test]
 async fn recv_all_streams_every_byte_and_counts_the_reads() {
     let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    let server = one_shot_server(data.clone());
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, server).await;
+    let (mut page, s) = page_connected_to_a_server_sending(&relay, &data).await;
 
     let streamed = page.recv_all(s, 1024).await;
     let chunk_count = streamed.chunks.len() as u64;
@@ -48,11 +54,8 @@ async fn recv_all_streams_every_byte_and_counts_the_reads() {
 async fn recv_all_with_a_large_max_streams_every_byte_in_reads_of_at_most_max() {
     const MAX: u32 = 128 * 1024;
     let data: Vec<u8> = (0..5_000_000u32).map(|i| (i * 13 % 251) as u8).collect();
-    let server = one_shot_server(data.clone());
     let relay = TestRelay::start(&[]).await;
-    let mut page = Page::open(&relay).await;
-    let s = page.socket().await;
-    page.connect(s, server).await;
+    let (mut page, s) = page_connected_to_a_server_sending(&relay, &data).await;
 
     let streamed = page.recv_all(s, MAX).await;
     assert_eq!(streamed.concat(), data, "every byte, in order");

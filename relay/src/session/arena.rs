@@ -66,13 +66,12 @@ impl Arena {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::tcp_pair;
     use tokio::io::AsyncWriteExt;
-    use tokio::net::{TcpListener, TcpStream};
+    use tokio::net::TcpStream;
 
     async fn connected() -> (TcpStream, OwnedReadHalf) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let sender = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (receiver, _) = listener.accept().await.unwrap();
+        let (sender, receiver) = tcp_pair().await;
         (sender, receiver.into_split().0)
     }
 

@@ -232,11 +232,9 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Cursor;
+    use crate::testing::{frames, tcp_pair};
     use std::time::Duration;
     use tokio::io::AsyncReadExt;
-    use tokio::net::{TcpListener, TcpStream};
-    use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
     use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, OpCode};
 
     /// A page that does not read: the kernel's buffers fill, then the queue,
@@ -244,9 +242,7 @@ mod tests {
     /// in the order sent, and nothing after the close frame.
     #[tokio::test]
     async fn a_page_that_reads_late_gets_every_frame_in_order() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut page = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (relay, _) = listener.accept().await.unwrap();
+        let (mut page, relay) = tcp_pair().await;
         let (sender, task) = Sender::start(Writer::new(relay.into_split().1));
         let payload = Bytes::from(vec![7u8; 64 * 1024]);
         let mut sent = 0u32;
@@ -275,17 +271,15 @@ mod tests {
         drop(sender);
 
         let wire = reading.await.unwrap();
-        let mut cursor = Cursor::new(&wire[..]);
-        for n in 0..sent {
-            let (header, len) = FrameHeader::parse(&mut cursor).unwrap().expect("a whole frame");
-            let start = cursor.position() as usize;
-            let body = &wire[start..start + len as usize];
-            assert_eq!((&body[..4], body.len()), (&n.to_be_bytes()[..], 4 + payload.len()), "frame {n}");
+        let (read, after) = frames(&wire);
+        assert_eq!(read.len(), sent as usize + 1, "every frame, then the close frame");
+        for (n, (header, body)) in read[..sent as usize].iter().enumerate() {
+            assert_eq!(&body[..4], &(n as u32).to_be_bytes()[..], "frame {n} in its place");
+            assert_eq!(body.len(), 4 + payload.len(), "frame {n} whole");
             assert!(header.is_final && header.mask.is_none());
-            cursor.set_position(start as u64 + len);
         }
-        let (header, _) = FrameHeader::parse(&mut cursor).unwrap().expect("the close frame");
-        assert_eq!(header.opcode, OpCode::Control(Control::Close));
-        assert_eq!(&wire[cursor.position() as usize..], b"\x03\xe9bye", "nothing after the close frame");
+        let (close, reason) = &read[sent as usize];
+        assert_eq!((close.opcode, *reason), (OpCode::Control(Control::Close), &b"\x03\xe9bye"[..]));
+        assert!(after.is_empty(), "nothing after the close frame");
     }
 }

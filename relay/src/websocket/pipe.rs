@@ -145,14 +145,8 @@ fn move_bytes(from: impl AsFd, to: impl AsFd, len: usize) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::tcp_pair as connected;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
-
-    async fn connected() -> (TcpStream, TcpStream) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        (client, listener.accept().await.unwrap().0)
-    }
 
     /// Bytes go socket → pipe → socket unchanged, a chunk at a time, each
     /// at most `max`, and the end of the stream is a chunk of 0 bytes.

@@ -201,17 +201,15 @@ fn slices<'a>(scratch: &'a mut Vec<u8>, frames: &[&'a Frame]) -> Vec<IoSlice<'a>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{frames, tcp_pair};
     use tokio::io::AsyncReadExt;
-    use tokio::net::{TcpListener, TcpStream};
     use tokio_tungstenite::tungstenite::protocol::frame::Frame as Parsed;
 
     /// Frames written by [`Writer`] and read back by tungstenite, as a
     /// browser would read them.
     #[tokio::test]
     async fn tungstenite_reads_back_every_frame_as_written() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut page = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (relay, _) = listener.accept().await.unwrap();
+        let (mut page, relay) = tcp_pair().await;
         let (_read, write) = relay.into_split();
         let mut writer = Writer::new(write);
         let big = Bytes::from((0..70_000u32).map(|i| i as u8).collect::<Vec<_>>());
@@ -220,35 +218,36 @@ mod tests {
             Parsed::pong(&b"hi"[..]).format(&mut bytes).unwrap();
             Bytes::from(bytes)
         };
-        let frames = [
+        let sent = [
             Frame::Text(Bytes::from_static(b"{\"a\":1}")),
             Frame::Binary { head: Bytes::from_static(b"HEAD"), payload: big.clone() },
             Frame::Reply(pong),
             Frame::Binary { head: Bytes::from_static(b"h"), payload: Bytes::new() },
             Frame::Close { code: 1001, reason: "bye" },
         ];
-        assert_eq!(writer.try_write(&frames[0]).unwrap(), Taken::All, "an idle socket takes a small frame");
-        let rest: Vec<&Frame> = frames[1..].iter().collect();
+        assert_eq!(writer.try_write(&sent[0]).unwrap(), Taken::All, "an idle socket takes a small frame");
+        let rest: Vec<&Frame> = sent[1..].iter().collect();
         writer.write(&rest, 0).await.unwrap();
         drop(writer);
 
         let mut wire = Vec::new();
         page.read_to_end(&mut wire).await.unwrap();
-        let mut cursor = std::io::Cursor::new(&wire[..]);
-        let mut read = || {
-            let (header, len) = FrameHeader::parse(&mut cursor).unwrap().unwrap();
-            let start = cursor.position() as usize;
-            cursor.set_position((start + len as usize) as u64);
-            (header.opcode, header.mask, wire[start..start + len as usize].to_vec())
-        };
-        assert_eq!(read(), (OpCode::Data(Data::Text), None, b"{\"a\":1}".to_vec()));
-        let (opcode, _, payload) = read();
-        assert_eq!(opcode, OpCode::Data(Data::Binary));
-        assert_eq!(&payload[..4], b"HEAD");
-        assert_eq!(&payload[4..], &big[..]);
-        assert_eq!(read(), (OpCode::Control(Control::Pong), None, b"hi".to_vec()));
-        assert_eq!(read(), (OpCode::Data(Data::Binary), None, b"h".to_vec()));
-        assert_eq!(read(), (OpCode::Control(Control::Close), None, b"\x03\xe9bye".to_vec()));
-        assert_eq!(cursor.position() as usize, wire.len(), "nothing after the close frame");
+        let (read, after) = frames(&wire);
+        let read: Vec<(OpCode, bool, &[u8])> = read
+            .into_iter()
+            .map(|(header, payload)| (header.opcode, header.mask.is_some(), payload))
+            .collect();
+        let big_frame = [&b"HEAD"[..], &big].concat();
+        assert_eq!(
+            read,
+            [
+                (OpCode::Data(Data::Text), false, &b"{\"a\":1}"[..]),
+                (OpCode::Data(Data::Binary), false, &big_frame[..]),
+                (OpCode::Control(Control::Pong), false, b"hi"),
+                (OpCode::Data(Data::Binary), false, b"h"),
+                (OpCode::Control(Control::Close), false, b"\x03\xe9bye"),
+            ]
+        );
+        assert!(after.is_empty(), "nothing after the close frame");
     }
 }
