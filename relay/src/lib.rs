@@ -146,15 +146,7 @@ impl Relay {
             shutdown.await;
             stopping.cancel();
         };
-        // Every answer is one small WebSocket frame that the page waits for:
-        // send it at once. With Nagle's algorithm on, a frame written right
-        // after another (`connected` after `resolved`) waits for the page's
-        // delayed ACK, some 40 ms.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!("cannot turn off Nagle's algorithm: {error}");
-            }
-        });
+        let listener = listener.tap_io(|tcp| tune(tcp));
         axum::serve(listener, app).with_graceful_shutdown(signal).await?;
         let open = state.admission.open();
         state.sessions.close();
@@ -163,6 +155,31 @@ impl Relay {
         }
         tracing::info!("stopped; {open} sessions were told the relay is shutting down");
         Ok(())
+    }
+}
+
+/// The send buffer of a page's connection: 4 MiB, the most Linux lets
+/// autotuning reach by default (`net.ipv4.tcp_wmem`).
+const SEND_BUFFER: usize = 4 << 20;
+
+/// Sets up a connection from a page, before HTTP is spoken on it.
+///
+/// - Every answer is one small WebSocket frame that the page waits for:
+///   send it at once. With Nagle's algorithm on, a frame written right
+///   after another (`connected` after `resolved`) waits for the page's
+///   delayed ACK, some 40 ms.
+/// - A `recv_all` may stream gigabytes to the page. Left to autotuning, the
+///   send buffer starts at 16 KiB and grows with the round trip it sees,
+///   which on a fast network stays small, so the relay waits on a full
+///   buffer over and over: 256 MiB streams through the relay on loopback
+///   went from 1945 to 2213 MB/s (median of 12) with the full size from the
+///   start. The memory is the kernel's, taken only as data waits to be sent.
+fn tune(tcp: &tokio::net::TcpStream) {
+    if let Err(error) = tcp.set_nodelay(true) {
+        tracing::debug!("cannot turn off Nagle's algorithm: {error}");
+    }
+    if let Err(error) = socket2::SockRef::from(tcp).set_send_buffer_size(SEND_BUFFER) {
+        tracing::debug!("cannot size the send buffer: {error}");
     }
 }
 
