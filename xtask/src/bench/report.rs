@@ -236,7 +236,8 @@ server, answering at once, is the echo server), and for each of those two server
 measures every route the same way:
 
 - **direct TCP**: a tokio `TcpStream`, reads of up to 256 KiB;
-- **websocat, websockify**: a WebSocket each; bytes travel in binary messages;
+- **websocat, websockify**: a WebSocket each; bytes travel in binary messages, read up
+  to 256 KiB at a time (16 KiB in round trips), as the relay's client reads;
 - **relay**: its protocol: `socket`, `connect`, then `recv_all` with `max` 256 KiB
   (one `chunk` per read, until `drained`) for bulk, or `send` and `recv` sent together
   for a round trip.
@@ -251,7 +252,8 @@ first step (`#http-step-0`) can be clicked with the relay's welcome received,
 noted inside the page by a `MutationObserver` installed before the page's own scripts.
 
 Everything runs on the one machine: client, bridge and servers share its cores, as
-they would on a small server. Figures vary from run to run by several percent.
+they would on a small server. Figures vary from run to run: on a 2-core virtual
+machine, the bulk medians of the same programs have differed by a fifth between runs.
 Logs of the servers are in `target/bench/`.
 "
     )
