@@ -11,43 +11,53 @@
 //! Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==
 //! ```
 //!
-//! The accept value proves the server read the key (RFC 6455, section 4.2.2;
-//! tungstenite computes it). Once the 101 is sent, the HTTP server (hyper)
+//! tungstenite checks the request and writes that answer; the accept value
+//! proves the server read the key (RFC 6455, section 4.2.2). Once the 101 is sent, the HTTP server (hyper)
 //! lets go of the connection, and [`Upgrade::on_upgrade`] hands the
 //! relay's callback the `TcpStream` itself, not a wrapper: the relay writes
 //! its frames with the socket's own calls (see `writer`).
 
 use std::future::Future;
 
+use axum::body::Body;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::conn::auto::upgrade::downcast;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-
-/// The only version of the WebSocket protocol (RFC 6455).
-const VERSION: &str = "13";
+use tokio_tungstenite::tungstenite::error::{Error, ProtocolError};
+use tokio_tungstenite::tungstenite::handshake::server::create_response;
 
 /// A valid request to open a WebSocket, not yet answered.
 pub struct Upgrade {
-    accept: HeaderValue,
+    /// The `101 Switching Protocols` that accepts it.
+    answer: axum::http::Response<()>,
     on_upgrade: OnUpgrade,
 }
 
 /// Why a request to `/ws` is not a WebSocket the relay can open.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// Not `Connection: upgrade` with `Upgrade: websocket`, or no key.
-    NotWebSocket(&'static str),
+    /// Not a `GET` over HTTP/1.1 with `Connection: upgrade`, `Upgrade:
+    /// websocket` and a key: what tungstenite found missing.
+    NotWebSocket(String),
     /// A version other than 13: the answer names the one the relay speaks.
     WrongVersion,
     /// The HTTP connection cannot be taken over (not HTTP/1.1 from a client).
     NotUpgradable,
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Refusal {
+        match error {
+            Error::Protocol(ProtocolError::MissingSecWebSocketVersionHeader) => Refusal::WrongVersion,
+            other => Refusal::NotWebSocket(other.to_string()),
+        }
+    }
 }
 
 impl IntoResponse for Refusal {
@@ -56,7 +66,7 @@ impl IntoResponse for Refusal {
             Refusal::NotWebSocket(why) => (StatusCode::BAD_REQUEST, why).into_response(),
             Refusal::WrongVersion => (
                 StatusCode::UPGRADE_REQUIRED,
-                [(header::SEC_WEBSOCKET_VERSION, VERSION)],
+                [(header::SEC_WEBSOCKET_VERSION, "13")],
                 "this relay speaks WebSocket version 13",
             )
                 .into_response(),
@@ -71,25 +81,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Refusal> {
-        if parts.method != Method::GET {
-            return Err(Refusal::NotWebSocket("a WebSocket opens with GET"));
-        }
-        let headers = &parts.headers;
-        if !has_token(headers, header::CONNECTION, "upgrade")
-            || !has_token(headers, header::UPGRADE, "websocket")
-        {
-            return Err(Refusal::NotWebSocket("this address is a WebSocket: ask for `Upgrade: websocket`"));
-        }
-        if headers.get(header::SEC_WEBSOCKET_VERSION).is_none_or(|version| version != VERSION) {
-            return Err(Refusal::WrongVersion);
-        }
-        let key = headers
-            .get(header::SEC_WEBSOCKET_KEY)
-            .ok_or(Refusal::NotWebSocket("a WebSocket request carries a Sec-WebSocket-Key"))?;
-        let accept =
-            HeaderValue::from_str(&derive_accept_key(key.as_bytes())).expect("base64 is a valid header");
+        let mut request = Request::new(());
+        *request.method_mut() = parts.method.clone();
+        *request.version_mut() = parts.version;
+        *request.headers_mut() = parts.headers.clone();
+        let answer = create_response(&request)?;
         let on_upgrade = parts.extensions.remove::<OnUpgrade>().ok_or(Refusal::NotUpgradable)?;
-        Ok(Upgrade { accept, on_upgrade })
+        Ok(Upgrade { answer, on_upgrade })
     }
 }
 
@@ -102,7 +100,7 @@ impl Upgrade {
         F: FnOnce(TcpStream, Bytes) -> Session + Send + 'static,
         Session: Future<Output = ()> + Send + 'static,
     {
-        let Upgrade { accept, on_upgrade } = self;
+        let Upgrade { answer, on_upgrade } = self;
         tokio::spawn(async move {
             let upgraded = match on_upgrade.await {
                 Ok(upgraded) => upgraded,
@@ -115,29 +113,14 @@ impl Upgrade {
                 Err(_) => tracing::error!("a WebSocket arrived over something other than TCP; closed it"),
             }
         });
-        let headers = [
-            (header::CONNECTION, HeaderValue::from_static("upgrade")),
-            (header::UPGRADE, HeaderValue::from_static("websocket")),
-            (header::SEC_WEBSOCKET_ACCEPT, accept),
-        ];
-        (StatusCode::SWITCHING_PROTOCOLS, headers).into_response()
+        answer.map(|()| Body::empty())
     }
-}
-
-/// Whether the comma-separated header `name` lists `token` (any case).
-fn has_token(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
-    headers
-        .get_all(name)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|item| item.trim().eq_ignore_ascii_case(token))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::Request;
+    use axum::http::{HeaderValue, Method};
 
     async fn refusal(request: Request<()>) -> Refusal {
         let (mut parts, ()) = request.into_parts();
