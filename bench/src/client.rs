@@ -29,35 +29,17 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
 use protocol::frame::Message as _;
 use protocol::{Family, Frame, Op, RelayMessage, Request, RequestId, ServerInfo, SocketId, WireFrame};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::websocket::{Message, WebSocket};
 
 /// A message from the relay and the bytes it carried.
 pub type Answer = Frame<RelayMessage>;
 
-/// A WebSocket opened by a client here.
-pub type WebSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
 /// How much a client reads from its WebSocket at a time, unless it streams
-/// bulk: enough for the small messages of a conversation. tungstenite
-/// zeroes this much before every read, so more would cost every read.
+/// bulk: enough for the small messages of a conversation.
 pub const SMALL_READS: usize = 16 * 1024;
-
-/// Opens a WebSocket at `url` as browsers open theirs, without Nagle's
-/// algorithm (each message leaves at once, whatever is still
-/// unacknowledged), reading up to `read_size` bytes at a time.
-pub async fn connect(url: &str, read_size: usize) -> Result<WebSocket, Failure> {
-    let config = WebSocketConfig::default().read_buffer_size(read_size);
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
-        .await
-        .map_err(|error| Failure::Lost(format!("the WebSocket did not open: {error}")))?;
-    Ok(ws)
-}
 
 /// Why a session could not go on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +83,7 @@ impl Client {
     /// `read_size` bytes at a time, and reads its welcome; returns the
     /// session and the lesson servers the welcome advertises.
     pub async fn open(url: &str, read_size: usize) -> Result<(Client, Vec<ServerInfo>), Failure> {
-        let ws = connect(url, read_size).await?;
+        let ws = WebSocket::connect(url, read_size).await?;
         let mut client = Client { ws, next_id: 1, steps: Vec::new() };
         match client.next().await?.message {
             RelayMessage::Welcome { servers, .. } => Ok((client, servers)),
@@ -125,7 +107,7 @@ impl Client {
         mut progress: impl FnMut(Answer) -> Result<(), Failure>,
     ) -> Result<Answer, Failure> {
         let sent = Instant::now();
-        let (id, name) = self.feed(op, payload).await?;
+        let (id, name) = self.feed(op, payload);
         self.flush().await?;
         loop {
             let answer = self.next().await?;
@@ -151,7 +133,7 @@ impl Client {
         let first = self.next_id;
         let mut names = Vec::with_capacity(N);
         for (op, payload) in requests {
-            names.push(self.feed(op, payload).await?.1);
+            names.push(self.feed(op, payload).1);
         }
         self.flush().await?;
         let mut answers: [Option<Answer>; N] = std::array::from_fn(|_| None);
@@ -172,7 +154,7 @@ impl Client {
     }
 
     /// Queues one request to be sent with the next flush; returns its id and name.
-    async fn feed(&mut self, op: Op, payload: Bytes) -> Result<(RequestId, &'static str), Failure> {
+    fn feed(&mut self, op: Op, payload: Bytes) -> (RequestId, &'static str) {
         let id = self.next_id;
         self.next_id += 1;
         let request = Request { id, op };
@@ -181,16 +163,13 @@ impl Client {
             WireFrame::Text(text) => Message::Text(text.into()),
             WireFrame::Binary(bytes) => Message::Binary(bytes),
         };
-        self.ws
-            .feed(message)
-            .await
-            .map_err(|error| Failure::Lost(format!("cannot send a request: {error}")))?;
-        Ok((id, name))
+        self.ws.feed(message);
+        (id, name)
     }
 
     /// Sends the requests queued by `feed`.
     async fn flush(&mut self) -> Result<(), Failure> {
-        self.ws.flush().await.map_err(|error| Failure::Lost(format!("cannot send a request: {error}")))
+        self.ws.flush().await.map_err(|failure| failure.during("a request"))
     }
 
     /// `socket.socket(family, SOCK_STREAM)`.
@@ -247,24 +226,20 @@ impl Client {
     /// Ends the session as a page does when it is closed: a WebSocket close
     /// frame. Every answer has already arrived, so a failure here loses nothing.
     pub async fn finish(&mut self) {
-        let _ = self.ws.close(None).await;
+        let _ = self.ws.close().await;
     }
 
     /// The next message from the relay, whatever it is.
     async fn next(&mut self) -> Result<Answer, Failure> {
-        loop {
-            let decoded = match self.ws.next().await {
-                Some(Ok(Message::Text(text))) => Frame::decode_text(&text),
-                Some(Ok(Message::Binary(bytes))) => Frame::decode_binary(bytes),
-                // tungstenite answers pings itself.
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                Some(Ok(Message::Close(_))) | None => {
-                    return Err(Failure::Lost("the relay closed the WebSocket".into()));
-                }
-                Some(Err(error)) => return Err(Failure::Lost(format!("the WebSocket failed: {error}"))),
-            };
-            return decoded.map_err(|error| Failure::Garbled(format!("an unreadable frame: {error}")));
-        }
+        let decoded = match self.ws.next().await? {
+            Some(Message::Text(text)) => match std::str::from_utf8(&text) {
+                Ok(text) => Frame::decode_text(text),
+                Err(_) => return Err(Failure::Garbled("a text frame that is not UTF-8".into())),
+            },
+            Some(Message::Binary(bytes)) => Frame::decode_binary(bytes),
+            None => return Err(Failure::Lost("the relay closed the WebSocket".into())),
+        };
+        decoded.map_err(|error| Failure::Garbled(format!("an unreadable frame: {error}")))
     }
 }
 

@@ -8,6 +8,7 @@
 //!
 //! * [`client`]: one page's session: requests encoded with the `protocol`
 //!   crate, each answer checked and timed.
+//! * [`websocket`]: the WebSocket under it, reading frames where they land.
 //! * [`hello`]: the tutorial's Hello client as a sequence of those requests,
 //!   every reply checked byte for byte.
 //! * [`stats`]: latency percentiles over all the requests of a run.
@@ -27,3 +28,4 @@ pub mod fd_limit;
 pub mod hello;
 pub mod page;
 pub mod stats;
+pub mod websocket;

@@ -70,7 +70,7 @@ pub struct Options {
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub bulk_mib: u64,
     /// How many rounds of bulk streams, each route once a round (the median is reported).
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
     pub bulk_rounds: u32,
     /// How many round trips are timed through each bridge.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
@@ -79,7 +79,7 @@ pub struct Options {
     #[arg(long, value_name = "N", default_value_t = 1_000)]
     pub warmup: u32,
     /// How many rounds of round trips, each route once a round (the median is reported).
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..))]
     pub rtt_rounds: u32,
     /// The counts of idle relay sessions to measure memory with, comma-separated.
     #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "1000,10000")]

@@ -10,12 +10,14 @@
 //! * **tunnel**: binary messages, of whatever size the bridge makes them,
 //!   until the bridge closes the WebSocket;
 //! * **relay**: `socket`, `connect`, then one `recv_all` with `max` =
-//!   [`READ`]: the relay reads up to that much at a time and sends each
+//!   [`RECV_MAX`]: the relay reads up to that much at a time and sends each
 //!   read as a `chunk`, with no round trip per chunk, then `drained`, whose
 //!   totals must match what arrived.
 //!
 //! The WebSocket clients, too, read up to [`READ`] bytes from their
-//! connection at a time, as the direct client does.
+//! connection at a time, as the direct client does. How a bridge cuts the
+//! stream into messages is its own affair: websocat's are up to 64 KiB (its
+//! default `--buffer-size`), the relay's as large as the page asks.
 
 use std::time::{Duration, Instant};
 
@@ -29,9 +31,13 @@ use super::pattern::Checker;
 use super::tunnel::Tunnel;
 use crate::client::{Client, Failure, unexpected};
 
-/// The largest read, on every route: the direct client's buffer, the
-/// WebSocket clients' reads, and the relay's `max`.
+/// The largest read, on every route: the direct client's buffer and the
+/// WebSocket clients' reads.
 pub const READ: usize = 256 * 1024;
+
+/// The `max` of the relay's `recv_all`: the largest the relay allows by
+/// default (`--max-payload`), as a page that wants a stream fast would ask.
+pub const RECV_MAX: u32 = 1 << 20;
 
 /// How a stream came.
 pub struct Stream {
@@ -80,7 +86,7 @@ async fn relay(url: &str, target: std::net::SocketAddr, checker: &mut Checker) -
     let (mut client, _) = Client::open(url, READ).await?;
     let socket = client.socket(Family::Inet).await?;
     client.connect(socket, target).await?;
-    let op = Op::RecvAll { socket, max: READ as u32 };
+    let op = Op::RecvAll { socket, max: RECV_MAX };
     let answer = client
         .call_streaming(op, Bytes::new(), |progress| match progress.message {
             RelayMessage::Chunk { .. } => checker.take(&progress.payload),

@@ -11,10 +11,9 @@
 //! keep), so readers must take the bytes as a stream.
 
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::{Failure, WebSocket, connect};
+use crate::client::Failure;
+use crate::websocket::{Message, WebSocket};
 
 /// One WebSocket through a bridge, and so one TCP connection to its target.
 pub struct Tunnel {
@@ -25,7 +24,7 @@ impl Tunnel {
     /// Opens a WebSocket to the bridge at `url`, which connects it to its
     /// target; reads up to `read_size` bytes at a time.
     pub async fn open(url: &str, read_size: usize) -> Result<Tunnel, Failure> {
-        Ok(Tunnel { ws: connect(url, read_size).await? })
+        Ok(Tunnel { ws: WebSocket::connect(url, read_size).await? })
     }
 
     /// Sends `data` to the target, as one binary message.
@@ -33,23 +32,16 @@ impl Tunnel {
         self.ws
             .send(Message::Binary(data))
             .await
-            .map_err(|error| Failure::Lost(format!("cannot send through the bridge: {error}")))
+            .map_err(|failure| failure.during("sending through the bridge"))
     }
 
     /// The next bytes from the target; `None` once the bridge has closed
     /// the WebSocket, because the target closed.
     pub async fn next(&mut self) -> Result<Option<Bytes>, Failure> {
-        loop {
-            return match self.ws.next().await {
-                Some(Ok(Message::Binary(bytes))) => Ok(Some(bytes)),
-                Some(Ok(Message::Close(_))) | None => Ok(None),
-                // tungstenite answers pings itself.
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                Some(Ok(Message::Text(_))) => {
-                    Err(Failure::Garbled("a text message from a binary bridge".into()))
-                }
-                Some(Err(error)) => Err(Failure::Lost(format!("the WebSocket failed: {error}"))),
-            };
+        match self.ws.next().await? {
+            Some(Message::Binary(bytes)) => Ok(Some(bytes)),
+            Some(Message::Text(_)) => Err(Failure::Garbled("a text message from a binary bridge".into())),
+            None => Ok(None),
         }
     }
 }

@@ -238,9 +238,14 @@ measures every route the same way:
 - **direct TCP**: a tokio `TcpStream`, reads of up to 256 KiB;
 - **websocat, websockify**: a WebSocket each; bytes travel in binary messages, read up
   to 256 KiB at a time (16 KiB in round trips), as the relay's client reads;
-- **relay**: its protocol: `socket`, `connect`, then `recv_all` with `max` 256 KiB
-  (one `chunk` per read, until `drained`) for bulk, or `send` and `recv` sent together
-  for a round trip.
+- **relay**: its protocol: `socket`, `connect`, then `recv_all` with `max` 1 MiB, the
+  largest the relay allows by default (one `chunk` per read, until `drained`), for bulk,
+  or `send` and `recv` sent together for a round trip.
+
+Every WebSocket client is the same (`bench/src/websocket.rs`): it reads frames into one
+buffer that it never zeroes and checks each payload where it landed, as the direct client
+checks its reads. Each bridge cuts the stream into messages its own way: websocat's are
+up to 64 KiB (its default `--buffer-size`), the relay's up to the `max` asked.
 
 The relay runs with its request-rate, byte and session limits raised above what the
 benchmark asks (`--max-ops-per-second`, `--max-session-bytes`, `--max-sessions`,
