@@ -12,10 +12,11 @@
 //! ```
 //!
 //! tungstenite checks the request and writes that answer; the accept value
-//! proves the server read the key (RFC 6455, section 4.2.2). Once the 101 is sent, the HTTP server (hyper)
-//! lets go of the connection, and [`Upgrade::on_upgrade`] hands the
-//! relay's callback the `TcpStream` itself, not a wrapper: the relay writes
-//! its frames with the socket's own calls (see `writer`).
+//! proves the server read the key (RFC 6455, section 4.2.2). Once the 101
+//! is sent, the HTTP server (hyper) lets go of the connection, and
+//! [`Upgrade::on_upgrade`] hands the relay's callback the `TcpStream`
+//! itself, not a wrapper: the relay writes its frames with the socket's own
+//! calls (see `writer`).
 
 use std::future::Future;
 
